@@ -1,0 +1,47 @@
+/** What the bot keeps per conversation. Tokens live only here and in the Authorization header. */
+export interface ChatRecord {
+  /** X-Client-Id used to get this chat's anonymous token. */
+  clientId?: string;
+  /** Backend token; never logged, never shown. Absent when the operator's NEMO_TOKEN is used. */
+  token?: string;
+  /** When the anonymous token expires (ms since epoch). */
+  tokenExpiresAt?: number;
+  /** Backend user id (`anon_…`), used as the `?bind=` id for registration. */
+  userId?: string;
+  taskId?: string;
+  sessionId?: string;
+  /** The greeting was shown once. */
+  greeted?: boolean;
+  /** The last render started in this chat. */
+  lastRenderId?: string;
+  /** URL of the last finished video. */
+  lastVideoUrl?: string;
+  /** Language passed when creating sessions (`en`, `zh-CN`). */
+  language?: string;
+}
+
+/** A held per-chat lock; release only frees it if it is still ours. */
+export interface Lock {
+  readonly key: string;
+  readonly token: string;
+  release(): Promise<void>;
+  /** Extends the TTL; false when the lock was lost to expiry. */
+  extend(ttlMs: number): Promise<boolean>;
+}
+
+/**
+ * The bot's persistent state. Two implementations (memory, redis) pass one contract suite.
+ * Every method is a single round trip on Redis.
+ */
+export interface Store {
+  readonly kind: 'memory' | 'redis';
+  getChat(chatKey: string): Promise<ChatRecord>;
+  /** Merges the fields given; a field set to `undefined` is removed. Returns nothing to stay one round trip. */
+  updateChat(chatKey: string, patch: Partial<ChatRecord>): Promise<void>;
+  deleteChat(chatKey: string): Promise<void>;
+  /** Takes the lock if free (SET NX PX); undefined when someone else holds it. */
+  tryLock(name: string, ttlMs: number): Promise<Lock | undefined>;
+  /** True the first time an id is seen within ttl; false for a redelivery. */
+  firstSeen(id: string, ttlMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}
