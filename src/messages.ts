@@ -107,3 +107,6 @@ export interface ChatPort {
   showAction(chat: ChatRef, action: ChatAction): Promise<void>;
   sendVideo(chat: ChatRef, video: OutgoingVideo, options?: SendOptions): Promise<SentMessage>;
 }
+
+/** The core's entry point that every adapter calls for each normalized message. Never throws. */
+export type HandleMessage = (message: IncomingMessage, port: ChatPort) => Promise<void>;
