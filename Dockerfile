@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+# Targets: `runtime` (the default, last stage) runs the bot; `emulator` runs the fake NemoVideo API for dev.
+
+# --- build: every dependency, then type-check the whole tree so a broken image never ships.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npx tsc --noEmit
+
+# --- emulator: the fake NemoVideo API (test/fakes/nemo); it renders with ffmpeg, which the bot never needs.
+FROM build AS emulator
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg tini \
+ && rm -rf /var/lib/apt/lists/*
+# Listen on every interface: the bot reaches it from another container as http://emulator:4010.
+ENV EMULATOR_HOST=0.0.0.0 EMULATOR_PORT=4010
+USER node
+EXPOSE 4010
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "--import", "tsx", "test/fakes/nemo/main.ts"]
+
+# --- runtime: production dependencies only (tsx is one: the bot runs its TypeScript directly).
+FROM node:20-bookworm-slim AS runtime
+# tini as PID 1 forwards SIGTERM to node and reaps zombies, so shutdown drains jobs instead of being killed.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production HTTP_PORT=8080
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The code stays owned by root: the node user can run it but not change it.
+COPY tsconfig.json ./
+COPY src ./src
+COPY adapters ./adapters
+USER node
+EXPOSE 8080
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "--import", "tsx", "adapters/main.ts"]
