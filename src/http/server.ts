@@ -5,7 +5,8 @@ import type { Metrics } from '../metrics.js';
 import { sendJson } from './json.js';
 import { type HealthCheck, healthzHandler, metricsHandler } from './ops-routes.js';
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+/** A request handler; a returned promise is awaited, so its rejection is caught like a throw. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<unknown>;
 
 export interface HttpServerOptions {
   /** 0 picks a free port; the returned `port` is the one bound. */
@@ -54,7 +55,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     await handler(req, res);
   };
 
+  // Responses still open; on close() those not yet answered get `Connection: close`, so their sockets end with them.
+  const inFlight = new Set<ServerResponse>();
+  let closing: Promise<void> | undefined;
+
   const server = createServer((req, res) => {
+    if (closing) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
     const path = (req.url ?? '/').split('?')[0] || '/';
     dispatch(req, res, path).catch((err: unknown) => {
       // The one place a handler's bug is caught: answer 500 and keep serving.
@@ -79,9 +87,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const port = (server.address() as AddressInfo).port;
   log.info({ port }, 'http server listening');
 
-  let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= new Promise<void>((resolve, reject) => {
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       const cutoff = setTimeout(() => server.closeAllConnections(), options.closeGraceMs ?? 5_000);
       cutoff.unref();
       server.close((err) => {
