@@ -1,0 +1,8 @@
+/** The NemoVideo client: import from here, not from the files behind it. */
+export { NemoClient } from './client.js';
+export * from './errors.js';
+export { multipartBody, quoteParam } from './multipart.js';
+export { newRenderId, pollDelays } from './render.js';
+export { skillHeaders } from './skill-headers.js';
+export { sseData, sseEvents } from './sse.js';
+export type * from './types.js';
