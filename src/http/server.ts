@@ -6,7 +6,7 @@ import { sendJson } from './json.js';
 import { type HealthCheck, healthzHandler, metricsHandler } from './ops-routes.js';
 
 /** A request handler; a returned promise is awaited, so its rejection is caught like a throw. */
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<unknown>;
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface HttpServerOptions {
   /** 0 picks a free port; the returned `port` is the one bound. */
