@@ -1,0 +1,162 @@
+import type { IncomingMessage as HttpRequest, ServerResponse } from 'node:http';
+import { autoRetry } from '@grammyjs/auto-retry';
+import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
+import { Bot, type Context, webhookCallback } from 'grammy';
+import type { Logger } from 'pino';
+import { type ChatPort, chatKey, type HandleMessage } from '../../src/messages.js';
+import { AlbumCollector } from './album.js';
+import { BOT_COMMANDS } from './commands.js';
+import { createFileOpener } from './files.js';
+import { type MessagePart, normalizeAlbum, normalizeUpdate } from './normalize.js';
+import { createTelegramPort } from './port.js';
+import { loggableError } from './redact.js';
+
+export type TelegramLog = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+export interface TelegramAdapterOptions {
+  token: string;
+  /** Bot API root without a trailing slash, e.g. https://api.telegram.org or a local telegram-bot-api. */
+  apiRoot: string;
+  handle: HandleMessage;
+  log: TelegramLog;
+  /** Receive updates by webhook instead of long polling; Telegram sends `secret` in a header. */
+  webhook?: { url: string; secret: string };
+  /** An album is complete after this long without a new part (default 800 ms). */
+  albumQuietMs?: number;
+  /** Least time between two edits of one message (default 3000 ms). */
+  editThrottleMs?: number;
+}
+
+export interface TelegramAdapter {
+  port: ChatPort;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** In webhook mode: mount on the HTTP server at the webhook URL's path. */
+  webhookHandler?: (req: HttpRequest, res: ServerResponse) => void;
+}
+
+type AdapterContext = Context & { album?: MessagePart[] };
+
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/** One forum topic or chat is one conversation: its updates are handled one after another. */
+function conversationOf(ctx: Context): string | undefined {
+  const chat = ctx.chat;
+  if (!chat) return undefined;
+  const message = ctx.msg;
+  const threadId =
+    message?.is_topic_message && message.message_thread_id !== undefined
+      ? String(message.message_thread_id)
+      : undefined;
+  return chatKey({ platform: 'telegram', chatId: String(chat.id), ...(threadId ? { threadId } : {}) });
+}
+
+/** The Telegram adapter: a grammY bot that normalizes updates for `handle` and answers through `port`. */
+export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
+  const { token, apiRoot, handle, log, webhook } = options;
+  const bot = new Bot<AdapterContext>(token, { client: { apiRoot } });
+  // 429s and 5xx are waited out and retried inside the API client, so no caller has to.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  // The runner is silenced (it prints raw errors, whose URLs hold the token); its failed polls are logged here.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      return await prev(method, payload, signal);
+    } catch (error) {
+      if (method === 'getUpdates' && !signal?.aborted)
+        log.warn({ err: loggableError(error, token) }, 'telegram getUpdates failed');
+      throw error;
+    }
+  });
+  const port = createTelegramPort({ api: bot.api, apiRoot, editThrottleMs: options.editThrottleMs });
+  const openFile = createFileOpener(bot.api, token, apiRoot);
+  const albums = new AlbumCollector<MessagePart>(options.albumQuietMs ?? 800);
+  const detached = new Set<Promise<void>>();
+  let runner: RunnerHandle | undefined;
+  let stopped = false;
+
+  const report = (error: unknown, updateId?: number) =>
+    log.error({ err: loggableError(error, token), updateId }, 'telegram update failed');
+  bot.catch((error) => report(error.error, error.ctx.update.update_id));
+
+  if (webhook) {
+    // Telegram waits for the webhook answer before sending the chat's next update: answer at once and
+    // let the work run on. Order within a chat is still kept by `sequentialize` below.
+    bot.use((ctx, next) => {
+      const task = next().catch((error: unknown) => report(error, ctx.update.update_id));
+      detached.add(task);
+      void task.finally(() => detached.delete(task));
+    });
+  }
+
+  const guarded = bot.errorBoundary((error) => report(error.error, error.ctx.update.update_id));
+
+  // Answer a button press at once (the client shows a spinner until then), even while the chat is busy.
+  guarded.on('callback_query', async (ctx, next) => {
+    await ctx.answerCallbackQuery().catch((error: unknown) => report(error, ctx.update.update_id));
+    await next();
+  });
+
+  // Album parts are gathered before `sequentialize`: a part waiting there would block the parts after it.
+  guarded.on('message', async (ctx, next) => {
+    const groupId = ctx.message.media_group_id;
+    if (!groupId) return next();
+    const parts = await albums.add(`${ctx.chat.id}:${groupId}`, {
+      updateId: ctx.update.update_id,
+      message: ctx.message,
+    });
+    if (!parts) return; // travels with the first part
+    ctx.album = parts;
+    await next();
+  });
+
+  guarded.use(sequentialize(conversationOf));
+
+  guarded.use(async (ctx) => {
+    const deps = { me: ctx.me, openFile };
+    const message = ctx.album ? normalizeAlbum(ctx.album, deps) : normalizeUpdate(ctx.update, deps);
+    if (!message) return;
+    await handle(message, port);
+  });
+
+  async function start(): Promise<void> {
+    await bot.init();
+    await bot.api.setMyCommands(BOT_COMMANDS);
+    if (webhook) {
+      await bot.api.setWebhook(webhook.url, {
+        secret_token: webhook.secret,
+        allowed_updates: [...ALLOWED_UPDATES],
+      });
+      log.info({ username: bot.botInfo.username }, 'telegram bot receiving updates by webhook');
+      return;
+    }
+    // A webhook left over from an earlier deployment would make getUpdates fail with 409.
+    await bot.api.deleteWebhook();
+    runner = run(bot, { runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+    log.info({ username: bot.botInfo.username }, 'telegram bot polling for updates');
+  }
+
+  async function stop(): Promise<void> {
+    stopped = true;
+    // runner.stop() ends the pending getUpdates and waits for the middleware that is running.
+    if (runner?.isRunning()) await runner.stop();
+    await Promise.all([...detached]);
+  }
+
+  let webhookHandler: TelegramAdapter['webhookHandler'];
+  if (webhook) {
+    const callback = webhookCallback(bot, 'http', { secretToken: webhook.secret });
+    webhookHandler = (req, res) => {
+      // Telegram redelivers what it could not deliver, so a stopping bot just declines.
+      if (stopped) {
+        res.writeHead(503).end();
+        return;
+      }
+      callback(req, res).catch((error: unknown) => {
+        report(error);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    };
+  }
+
+  return { port, start, stop, ...(webhookHandler ? { webhookHandler } : {}) };
+}
