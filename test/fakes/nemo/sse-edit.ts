@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { authenticate } from './auth.js';
+import type { RequestContext } from './context.js';
+import { freezeCredits, spendFrozen } from './credits.js';
+import { chunkText, type EditPlan, planEdit, TEMPORARY_ISSUE_TEXT } from './edit-script.js';
+import { detailError, envelopeError, missingField, requireObject } from './http.js';
+import { registerGeneratedClip } from './renders.js';
+import { type AgentEvent, toAdk, toLegacy } from './sse-format.js';
+import { SseStream } from './sse-stream.js';
+import type { EmulatedSession } from './types.js';
+
+/** ADK accepts snake_case and camelCase keys alike. */
+function pick(body: Record<string, unknown>, snake: string, camel: string): unknown {
+  return body[snake] ?? body[camel];
+}
+
+function messageText(newMessage: unknown): string | undefined {
+  const parts = (newMessage as { parts?: unknown } | undefined)?.parts;
+  if (!Array.isArray(parts)) return undefined;
+  const texts = parts
+    .map((p) => (p as { text?: unknown })?.text)
+    .filter((t): t is string => typeof t === 'string');
+  return texts.length ? texts.join('\n') : undefined;
+}
+
+/** POST /run_sse: checks, charges, then streams the agent's work while changing the draft. */
+export async function runSse(ctx: RequestContext): Promise<void> {
+  const { state } = ctx;
+  const account = authenticate(ctx);
+  const body = requireObject(ctx.body);
+  const sessionId = pick(body, 'session_id', 'sessionId');
+  if (typeof sessionId !== 'string') throw missingField('session_id');
+  const text = messageText(pick(body, 'new_message', 'newMessage'));
+  if (text === undefined) throw missingField('new_message');
+  const session = state.sessions.get(sessionId);
+  // ADK's own answer for an unknown session; the envelope 1002 is what the other endpoints say.
+  if (!session) throw detailError(404, 'Session not found');
+  if (session.userId !== account.userId) throw envelopeError(1002);
+
+  const plan = planEdit(text, session, state.options, (id) => registerGeneratedClip(state, id));
+  const cost = plan.generation ? state.options.generateCost : state.options.editCost;
+  freezeCredits(account, cost);
+  session.messages.push({ text, at: Date.now() });
+  const withText = plan.steps.length === 0 || state.random() >= state.options.noTextRatio;
+
+  const stream = new SseStream(ctx.res, state.lifetime.signal, ctx.dropAfterEvents);
+  stream.open();
+  try {
+    await streamPlan(ctx, stream, plan, session, withText);
+  } finally {
+    spendFrozen(account, cost);
+    stream.end();
+  }
+}
+
+async function streamPlan(
+  ctx: RequestContext,
+  stream: SseStream,
+  plan: EditPlan,
+  session: EmulatedSession,
+  withText: boolean,
+): Promise<void> {
+  const { options, lifetime } = ctx.state;
+  const invocationId = `e-${randomUUID()}`;
+  const emit = (event: AgentEvent) =>
+    stream.send(options.sseStyle === 'legacy' ? toLegacy(event) : toAdk(event, invocationId));
+
+  emit({ kind: 'thought', text: plan.thought });
+  await stream.pause(options.editDelayMs);
+  for (const step of plan.steps) {
+    // The backend finishes the job even when the client leaves; only closing the emulator stops it.
+    if (lifetime.signal.aborted) return;
+    emit({ kind: 'call', id: step.id, name: step.name, args: step.args });
+    await stream.work(step.workMs, options.heartbeatMs);
+    step.apply(session);
+    emit({ kind: 'result', id: step.id, name: step.name, response: step.response });
+    await stream.pause(options.editDelayMs);
+  }
+  if (plan.streamError) {
+    emit({ kind: 'error', message: plan.streamError });
+    return;
+  }
+  if (!withText) {
+    stream.keepAlive();
+    return;
+  }
+  for (const chunk of chunkText(plan.reply)) {
+    emit({ kind: 'text', text: chunk, partial: true });
+    await stream.pause(options.editDelayMs);
+  }
+  emit({ kind: 'text', text: plan.reply, partial: false });
+  if (plan.trailingNoise) {
+    await stream.pause(options.editDelayMs);
+    emit({ kind: 'text', text: TEMPORARY_ISSUE_TEXT, partial: true });
+    emit({ kind: 'text', text: TEMPORARY_ISSUE_TEXT, partial: false });
+  }
+}

@@ -1,0 +1,162 @@
+/** The emulator's public types: the contract in /work/notes/EMULATOR-CONTRACT.md. */
+
+export interface EmulatorOptions {
+  /** 0 (default) = any free port on 127.0.0.1. */
+  port?: number;
+  /** Time per render phase pending → processing → completed. */
+  renderStepMs?: number;
+  /** Gap between SSE events of an edit. */
+  editDelayMs?: number;
+  /** Heartbeat interval while a tool "works" during an edit. */
+  heartbeatMs?: number;
+  /** Share of edits that close without any text (0..1). */
+  noTextRatio?: number;
+  /** Seeds the PRNG that applies noTextRatio, so runs are reproducible. */
+  seed?: number;
+  /** Credits of a new anonymous token. */
+  initialCredits?: number;
+  /** Credits charged per accepted edit message. */
+  editCost?: number;
+  /** Credits charged per accepted generation message. */
+  generateCost?: number;
+  tokensPerIpPer7Days?: number;
+  /** Per-file upload limit (nemo-video-gen is capped at 200 MB as the real skill is); 4002 past it. */
+  maxUploadBytes?: number;
+  renderPollShape?: 'data' | 'top-level' | 'alternate';
+  sseStyle?: 'adk' | 'legacy';
+  /** Tokens accepted as registered users (e.g. an operator's NEMO_TOKEN). */
+  operatorTokens?: string[];
+}
+
+export type EndpointKey =
+  | 'anonymous-token'
+  | 'create-session'
+  | 'run-sse'
+  | 'upload'
+  | 'credits'
+  | 'state'
+  | 'render-start'
+  | 'render-poll'
+  | 'render-cancel'
+  | 'render-download'
+  | 'claim-token'
+  | 'media';
+
+export interface Fault {
+  endpoint: EndpointKey;
+  /** How many requests it hits: default 1, Infinity for all. */
+  times?: number;
+  /** Envelope error: HTTP 200 {code, message, data:null}. */
+  code?: number;
+  /** Bare HTTP status with a JSON body typical for it. */
+  httpStatus?: number;
+  /** Delay the headers; combined with another kind, that kind happens after the delay. */
+  delayMs?: number;
+  /** 200 with a body that is not JSON (on run-sse: an event whose data is not JSON). */
+  malformed?: boolean;
+  /** run-sse only: destroy the socket after N content events (heartbeats not counted). */
+  dropAfterEvents?: number;
+  /** Destroy the socket before answering. */
+  resetConnection?: boolean;
+}
+
+export interface RecordedRequest {
+  endpoint: EndpointKey;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  /** Parsed JSON body, when the request had one. */
+  body?: unknown;
+  /** Upload requests only: bytes received (the bytes themselves are never kept). */
+  bodyBytes?: number;
+  at: number;
+}
+
+export interface EmulatedToken {
+  token: string;
+  userId: string;
+  clientId: string;
+  credits: { available: number; frozen: number };
+  /** Epoch ms; calls at or after it answer 1001. */
+  expiresAt: number;
+  registered: boolean;
+}
+
+export interface UploadedFile {
+  filename: string;
+  fileType: 'video' | 'image' | 'audio';
+  cdnUrl: string;
+  sizeBytes: number;
+  durationSec?: number;
+  width?: number;
+  height?: number;
+  fps?: number;
+  hash: string;
+}
+
+export interface SessionMessage {
+  text: string;
+  at: number;
+}
+
+/** Short-key timeline, as the backend stores it. Segment fields are the emulator's guess. */
+export interface Draft {
+  t: Array<{ tt: number; sg: Array<Record<string, unknown>> }>;
+  d: number;
+  m: { title: string; width: number; height: number };
+}
+
+export interface EmulatedSession {
+  sessionId: string;
+  taskId: string;
+  taskName: string;
+  language?: string;
+  userId: string;
+  token: string;
+  draft: Draft;
+  uploads: UploadedFile[];
+  messages: SessionMessage[];
+  generatedMedia: Array<Record<string, unknown>>;
+}
+
+export type RenderStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
+
+export interface EmulatedRender {
+  id: string;
+  sessionId: string;
+  userId: string;
+  draft: unknown;
+  quality: string;
+  status: RenderStatus;
+  /** 0-100; rises while processing, as last answered to a poll. */
+  progress: number;
+  createdAt: number;
+  /** When the render entered 'processing' (progress rises from there). */
+  processingAt?: number;
+  completedAt?: number;
+  durationSec: number;
+  outputUrl?: string;
+  sizeBytes?: number;
+  error?: string;
+  polls: number;
+}
+
+export interface Emulator {
+  /** http://127.0.0.1:PORT (no trailing slash): the NEMO_API_BASE. */
+  url: string;
+  requests: RecordedRequest[];
+  requestsTo(endpoint: EndpointKey): RecordedRequest[];
+  inject(fault: Fault): void;
+  clearFaults(): void;
+  setCredits(token: string, available: number): void;
+  sessions: Map<string, EmulatedSession>;
+  tokens: Map<string, EmulatedToken>;
+  expireToken(token: string): void;
+  dropSession(sessionId: string): void;
+  renders: Map<string, EmulatedRender>;
+  /** Ends a pending or processing render as 'failed' with this error, at once. */
+  failRender(renderId: string, error?: string): void;
+  options: Required<EmulatorOptions>;
+  reset(): void;
+  close(): Promise<void>;
+}
