@@ -1,0 +1,137 @@
+/**
+ * A chat's link to the backend: its token and its session, kept in the store. It is what the NemoClient
+ * calls back when the backend says the token (1001) or the session (1002) is no longer good, so recovery
+ * happens in one place. Tokens never leave the store and the Authorization header: not in texts, not in logs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { NemoClient, NemoSessionRef } from '../nemo/index.js';
+import type { ChatRecord, Store } from '../store/store.js';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface ConnectionDeps {
+  nemo: NemoClient;
+  store: Store;
+  log: Logger;
+  /** The operator's NEMO_TOKEN: every chat uses it instead of an anonymous token. */
+  operatorToken?: string;
+  clock: Clock;
+}
+
+/** Renew an anonymous token this long before it expires, so a call never starts with a dying token. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+/**
+ * Hands out one ChatConnection per message and makes concurrent token/session creation for the same chat
+ * happen once (the backend allows one anonymous token per client id, so a race would end in HTTP 429).
+ */
+export class Connections {
+  private readonly inFlight = new Map<string, Promise<string>>();
+
+  constructor(private readonly deps: ConnectionDeps) {}
+
+  /**
+   * @param language ISO code for a session created on this chat's behalf.
+   * @param onSessionRenewed called after the backend lost the session and a new one replaced it (1002).
+   */
+  for(chatKey: string, language: string, onSessionRenewed: () => Promise<void>): ChatConnection {
+    return new ChatConnection(this.deps, chatKey, language, onSessionRenewed, this.singleFlight);
+  }
+
+  private readonly singleFlight = <T extends string>(key: string, work: () => Promise<T>): Promise<T> => {
+    const running = this.inFlight.get(key);
+    if (running) return running as Promise<T>;
+    const started = work().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  };
+}
+
+type SingleFlight = <T extends string>(key: string, work: () => Promise<T>) => Promise<T>;
+
+export class ChatConnection implements NemoSessionRef {
+  constructor(
+    private readonly deps: ConnectionDeps,
+    readonly chatKey: string,
+    private readonly language: string,
+    private readonly onSessionRenewed: () => Promise<void>,
+    private readonly singleFlight: SingleFlight,
+  ) {}
+
+  /** True when the operator's token is used: such a user is registered and tops up instead of registering. */
+  get registered(): boolean {
+    return Boolean(this.deps.operatorToken);
+  }
+
+  record(): Promise<ChatRecord> {
+    return this.deps.store.getChat(this.chatKey);
+  }
+
+  async token(): Promise<string> {
+    if (this.deps.operatorToken) return this.deps.operatorToken;
+    const record = await this.record();
+    const fresh =
+      record.tokenExpiresAt === undefined || record.tokenExpiresAt - EXPIRY_MARGIN_MS > this.deps.clock.now();
+    if (record.token && fresh) return record.token;
+    return this.refreshToken();
+  }
+
+  /** Called on 1001. An anonymous chat gets a new token under a new client id (one token per id per 7 days). */
+  refreshToken(): Promise<string> {
+    const operatorToken = this.deps.operatorToken;
+    if (operatorToken) {
+      // Nothing to refresh: the client's one retry will fail again and the user hears "couldn't sign in".
+      this.deps.log.error({ chatKey: this.chatKey }, 'the backend rejected the operator token (NEMO_TOKEN)');
+      return Promise.resolve(operatorToken);
+    }
+    return this.singleFlight(`token:${this.chatKey}`, async () => {
+      const clientId = randomUUID();
+      const issued = await this.deps.nemo.getAnonymousToken(clientId);
+      await this.deps.store.updateChat(this.chatKey, {
+        clientId: (issued as { clientId?: string }).clientId ?? clientId,
+        token: issued.token,
+        tokenExpiresAt: issued.expiresAt,
+        userId: issued.userId,
+      });
+      this.deps.log.info({ chatKey: this.chatKey, userId: issued.userId }, 'anonymous token issued');
+      return issued.token;
+    });
+  }
+
+  async sessionId(): Promise<string> {
+    const record = await this.record();
+    if (record.sessionId) return record.sessionId;
+    return this.singleFlight(`session:${this.chatKey}`, () => this.createSession());
+  }
+
+  /** Called on 1002: the backend forgot the session, and the timeline with it; the user is told. */
+  renewSession(): Promise<string> {
+    return this.singleFlight(`session:${this.chatKey}`, async () => {
+      this.deps.log.warn({ chatKey: this.chatKey }, 'session not found on the backend; starting a new one');
+      const sessionId = await this.createSession();
+      await this.onSessionRenewed();
+      return sessionId;
+    });
+  }
+
+  /** /new: a fresh project, on purpose, so nobody needs telling that the old one is gone. */
+  startNewSession(): Promise<string> {
+    return this.singleFlight(`session:${this.chatKey}`, () => this.createSession());
+  }
+
+  private async createSession(): Promise<string> {
+    const created = await this.deps.nemo.createSession(this, { language: this.language });
+    await this.deps.store.updateChat(this.chatKey, {
+      sessionId: created.sessionId,
+      taskId: created.taskId,
+      language: this.language,
+      ...(created.userId ? { userId: created.userId } : {}),
+      lastRenderId: undefined,
+    });
+    this.deps.log.info({ chatKey: this.chatKey, sessionId: created.sessionId }, 'session created');
+    return created.sessionId;
+  }
+}

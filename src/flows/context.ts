@@ -1,0 +1,115 @@
+/**
+ * What every flow receives: the message, the port to answer through, the chat's backend connection and the
+ * shared services. Flows get everything passed in, so tests can drive them with real parts and fakes alike.
+ */
+import type { Logger } from 'pino';
+import type { ChatConnection, Clock } from '../conversation/connection.js';
+import type { Button, ChatPort, ChatRef, IncomingMessage, SendOptions, SentMessage } from '../messages.js';
+import type { Metrics } from '../metrics.js';
+import type { NemoClient } from '../nemo/index.js';
+import type { SkillProfile } from '../profiles.js';
+import type { Store } from '../store/store.js';
+import type { Lang, Texts } from '../texts.js';
+
+export interface FlowServices {
+  nemo: NemoClient;
+  store: Store;
+  profile: SkillProfile;
+  clock: Clock;
+  /** How often a long edit's progress message is refreshed. */
+  progressIntervalMs: number;
+  /** Longest an edit's stream may run (the backend's own limit is 15 minutes). */
+  editMaxDurationMs: number;
+  metrics?: Metrics;
+}
+
+export interface FlowContext extends FlowServices {
+  message: IncomingMessage;
+  port: ChatPort;
+  chat: ChatRef;
+  chatKey: string;
+  lang: Lang;
+  t: Texts;
+  log: Logger;
+  conn: ChatConnection;
+  /** Fires on /cancel, /new or shutdown for queued work; never fires for quick answers. */
+  signal: AbortSignal;
+  /** Set once the user heard that the backend lost the session, so they are not told twice. */
+  sessionRenewalAnnounced: boolean;
+}
+
+/** Sends text as a reply to the user's message, split to fit the platform's message length. */
+export async function reply(ctx: FlowContext, text: string, options: SendOptions = {}): Promise<SentMessage> {
+  const parts = splitText(text, ctx.port.limits.maxTextLength);
+  let last: SentMessage | undefined;
+  for (const [index, part] of parts.entries()) {
+    const isLast = index === parts.length - 1;
+    // Only the first part replies to the user's message; buttons and mentions belong to the last.
+    last = await ctx.port.sendText(ctx.chat, part, {
+      replyTo: index === 0 ? (options.replyTo ?? ctx.message.id) : undefined,
+      buttons: isLast ? options.buttons : undefined,
+      mention: isLast ? options.mention : undefined,
+    });
+  }
+  return last!;
+}
+
+/** Edits a progress message; a failed edit (message deleted, rate limit) must never fail the job itself. */
+export async function editQuietly(
+  ctx: FlowContext,
+  messageId: string,
+  text: string,
+  buttons?: Button[][],
+): Promise<void> {
+  try {
+    await ctx.port.editText(
+      ctx.chat,
+      messageId,
+      text.slice(0, ctx.port.limits.maxTextLength),
+      buttons ? { buttons } : undefined,
+    );
+  } catch (error) {
+    ctx.log.debug({ err: error }, 'could not edit a progress message');
+  }
+}
+
+/** Splits at paragraph or line breaks where possible, hard-cuts only a single over-long line. */
+export function splitText(text: string, max: number): string[] {
+  if (text.length <= max) return [text];
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const window = rest.slice(0, max);
+    const cut = Math.max(window.lastIndexOf('\n\n'), window.lastIndexOf('\n'));
+    const at = cut > max / 2 ? cut : max;
+    parts.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  if (rest) parts.push(rest);
+  return parts;
+}
+
+/** The buttons offered after a result: what a user most likely wants next. */
+export function nextStepButtons(t: Texts, withExport: boolean): Button[][] {
+  const row: Button[] = [{ label: t.buttons.status, action: 'status' }];
+  if (withExport) row.unshift({ label: t.buttons.export, action: 'export' });
+  return [row];
+}
+
+/** Resolves after `ms` unless the signal fires first. */
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+/** The profile's first example: what the user is told to try next. */
+export function firstExample(ctx: Pick<FlowContext, 'profile'>): string {
+  return ctx.profile.examples[0] ?? '';
+}

@@ -1,0 +1,308 @@
+/**
+ * Every sentence the bot says, in English and Chinese. Flows never build user-facing prose themselves:
+ * they pick a text here, so wording stays consistent and a translation is one place to change.
+ */
+import type { IncomingMessage } from './messages.js';
+
+export type Lang = 'en' | 'zh';
+
+/** `zh`, `zh-CN`, `zh-Hant`… → Chinese. Without a platform language, Chinese text in the message counts. */
+export function languageOf(message: Pick<IncomingMessage, 'language' | 'text'>): Lang {
+  if (message.language) return /^zh\b/i.test(message.language) ? 'zh' : 'en';
+  return /\p{Script=Han}/u.test(message.text) ? 'zh' : 'en';
+}
+
+/** The ISO code sent when creating a backend session: the platform's own when it has one. */
+export function sessionLanguage(message: Pick<IncomingMessage, 'language' | 'text'>): string {
+  if (message.language) return message.language;
+  return languageOf(message) === 'zh' ? 'zh-CN' : 'en';
+}
+
+const MB = 1024 * 1024;
+
+/** 500 MB, 1.5 GB, 900 KB: sizes the way people say them. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * MB) return `${trim(bytes / (1024 * MB))} GB`;
+  if (bytes >= MB) return `${trim(bytes / MB)} MB`;
+  if (bytes >= 1024) return `${trim(bytes / 1024)} KB`;
+  return `${bytes} B`;
+}
+
+function trim(n: number): string {
+  return n >= 10 ? String(Math.round(n)) : String(Math.round(n * 10) / 10);
+}
+
+/** Elapsed time for progress lines: "45 s" under a minute, whole minutes after. */
+export function formatElapsed(ms: number, lang: Lang): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return lang === 'zh' ? `${seconds} 秒` : `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  return lang === 'zh' ? `${minutes} 分钟` : `${minutes} min`;
+}
+
+/** Clip length in an upload receipt: "2 s", "1:05". */
+function formatClipLength(sec: number): string {
+  if (sec < 60) return `${Math.round(sec * 10) / 10} s`;
+  const whole = Math.round(sec);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+export interface UploadedFileInfo {
+  name: string;
+  durationSec?: number;
+  width?: number;
+  height?: number;
+}
+
+export interface Texts {
+  lang: Lang;
+  connecting: string;
+  ready(greeting: string, examples: readonly string[]): string;
+  help(input: {
+    title: string;
+    greeting: string;
+    examples: readonly string[];
+    tip: string;
+    accepted: string;
+    maxBytes: number;
+  }): string;
+  apology: string;
+  queued(ahead: number): string;
+  credits(c: { available: number; frozen: number; total: number }): string;
+  stateEmpty(example: string): string;
+  // edits
+  working: string;
+  stillWorking(elapsedMs: number): string;
+  finished(elapsedMs: number): string;
+  changed(changes: readonly string[]): string;
+  noVisibleChange(example: string): string;
+  partialEdit: string;
+  editTimedOut(limitMs: number): string;
+  editServiceError: string;
+  cancelledJob: string;
+  guiExport: string;
+  guiState: string;
+  guiDrag: string;
+  guiClick: string;
+  // export
+  exportEmpty: string;
+  rendering(percent: number): string;
+  rendered: string;
+  videoCaption(title?: string): string;
+  // upload
+  askForFile(accepted: string, maxBytes: number): string;
+  uploading(count: number): string;
+  uploadTooLarge(name: string, limitBytes: number, platformLimited: boolean): string;
+  uploadNotAccepted(name: string, accepted: string): string;
+  uploadEmpty(name: string): string;
+  uploaded(files: readonly UploadedFileInfo[]): string;
+  afterUpload(example: string): string;
+  // errors
+  signInFailed: string;
+  sessionGone: string;
+  noCreditsAnonymous(link: string): string;
+  noCreditsRegistered: string;
+  unsupportedFile(accepted: string): string;
+  fileTooLarge(limitBytes?: number): string;
+  exportBlocked: string;
+  busy: string;
+  serviceTrouble: string;
+  renderFailed: string;
+  timedOut: string;
+  // commands
+  cancelled(running: boolean, dropped: number): string;
+  nothingToCancel: string;
+  newProject: string;
+  buttons: {
+    export: string;
+    status: string;
+    credits: string;
+    newProject: string;
+    cancel: string;
+    download: string;
+  };
+}
+
+const en: Texts = {
+  lang: 'en',
+  connecting: 'Connecting…',
+  ready: (greeting, examples) =>
+    `✅ Ready.\n\n${greeting}\n\nTry saying:\n${examples.map((e) => `• “${e}”`).join('\n')}`,
+  help: ({ title, greeting, examples, tip, accepted, maxBytes }) =>
+    [
+      `${title}`,
+      greeting,
+      `Try saying:\n${examples.map((e) => `• “${e}”`).join('\n')}`,
+      'Commands: /status (timeline), /credits, /export, /cancel (stop the running job), /new (fresh project), /help.',
+      `Files: ${accepted}, up to ${formatBytes(maxBytes)}.`,
+      `Tip: ${tip}`,
+    ].join('\n\n'),
+  apology: 'Sorry — something went wrong on my side. Please try again.',
+  queued: (ahead) => `Queued — ${ahead} job${ahead === 1 ? '' : 's'} ahead of yours.`,
+  credits: ({ available, frozen, total }) =>
+    `Credits: ${available} available, ${frozen} held by running jobs, ${total} total.`,
+  stateEmpty: (example) =>
+    `The timeline is empty. Send a clip or image, or describe the video you want — e.g. “${example}”.`,
+  working: '⏳ Working on it…',
+  stillWorking: (ms) => `⏳ Still working… (${formatElapsed(ms, 'en')})`,
+  finished: (ms) => `✅ Done (${formatElapsed(ms, 'en')}).`,
+  changed: (changes) => `Here's what changed:\n${changes.map((c) => `• ${c}`).join('\n')}`,
+  noVisibleChange: (example) =>
+    `No visible change to the timeline. Try a more specific instruction, e.g. “${example}”.`,
+  partialEdit:
+    "⚠️ The connection dropped before the edit finished, so it may be only partly applied. I didn't resend it, so you aren't charged twice.",
+  editTimedOut: (ms) =>
+    `⚠️ I stopped waiting after ${formatElapsed(ms, 'en')}. The service may still finish it — check /status in a while.`,
+  editServiceError: '⚠️ The video service ran into a problem with this edit. Check /status, then try again.',
+  cancelledJob: '⏹ Cancelled.',
+  guiExport: 'Say “export” or tap Export below and I’ll render the video.',
+  guiState: 'Here’s the current timeline:',
+  guiDrag: 'No dragging needed — tell me in chat what to move and I’ll do it.',
+  guiClick: 'Just tell me in chat what you’d like and I’ll do it.',
+  exportEmpty: 'Nothing to export yet — the timeline is empty. Send a clip or describe a video first.',
+  rendering: (p) => `🎬 Rendering… ${Math.round(p)}%`,
+  rendered: '✅ Rendered (100%).',
+  videoCaption: (title) => (title ? `🎬 ${title}` : '🎬 Your video is ready.'),
+  askForFile: (accepted, max) =>
+    `Send the file right here in the chat: ${accepted}, up to ${formatBytes(max)}.`,
+  uploading: (n) => `📤 Uploading ${n} file${n === 1 ? '' : 's'}…`,
+  uploadTooLarge: (name, limit, platformLimited) =>
+    platformLimited
+      ? `“${name}” is larger than ${formatBytes(limit)}, the most this chat platform lets me download. Trim or compress it, or send a shorter clip.`
+      : `“${name}” is larger than the ${formatBytes(limit)} limit. Trim or compress it and send it again.`,
+  uploadNotAccepted: (name, accepted) =>
+    `I can't use “${name}”: it isn't a supported media file. I accept ${accepted}.`,
+  uploadEmpty: (name) => `“${name}” is empty. Please send the file again.`,
+  uploaded: (files) =>
+    `📥 Got it: ${files
+      .map((f) => {
+        const facts = [
+          f.durationSec !== undefined ? formatClipLength(f.durationSec) : undefined,
+          f.width && f.height ? `${f.width}×${f.height}` : undefined,
+        ].filter(Boolean);
+        return facts.length ? `${f.name} (${facts.join(', ')})` : f.name;
+      })
+      .join('; ')}.`,
+  afterUpload: (example) => `Tell me what to do with it — e.g. “${example}”.`,
+  signInFailed: "Couldn't sign in to the video service, try again in a minute.",
+  sessionGone: 'Your previous session expired, so your previous timeline is gone. I started a new one.',
+  noCreditsAnonymous: (link) =>
+    `You're out of free credits. Register to get more — it keeps this project: ${link}`,
+  noCreditsRegistered: 'You’re out of credits. Top up credits in your account, then try again.',
+  unsupportedFile: (accepted) =>
+    `The video service doesn't accept that file. Supported formats: ${accepted}.`,
+  fileTooLarge: (limit) =>
+    `That file is too large${limit ? ` (the limit is ${formatBytes(limit)})` : ''}. Trim or compress it and send it again.`,
+  exportBlocked: 'Register or upgrade your plan to unlock export.',
+  busy: 'The service is busy, try again in a minute.',
+  serviceTrouble: 'Sorry — the video service is having trouble right now. Please try again in a few minutes.',
+  renderFailed: 'Sorry — the render failed on the service. Try /export again in a moment.',
+  timedOut: 'The video service took too long to answer. Please try again.',
+  cancelled: (running, dropped) => {
+    const parts = [
+      running ? 'Stopped the running job' : undefined,
+      dropped ? `dropped ${dropped} queued` : undefined,
+    ];
+    return `⏹ ${parts.filter(Boolean).join(' and ')}.`;
+  },
+  nothingToCancel: 'Nothing is running.',
+  newProject: '🆕 New project started. Send a clip or describe the video you want.',
+  buttons: {
+    export: 'Export',
+    status: 'Status',
+    credits: 'Credits',
+    newProject: 'New project',
+    cancel: 'Cancel',
+    download: 'Download',
+  },
+};
+
+const zh: Texts = {
+  lang: 'zh',
+  connecting: '正在连接…',
+  ready: (greeting, examples) =>
+    `✅ 已就绪。\n\n${greeting}\n\n可以这样说：\n${examples.map((e) => `• “${e}”`).join('\n')}`,
+  help: ({ title, greeting, examples, tip, accepted, maxBytes }) =>
+    [
+      title,
+      greeting,
+      `可以这样说：\n${examples.map((e) => `• “${e}”`).join('\n')}`,
+      '命令：/status（时间线）、/credits（积分）、/export（导出）、/cancel（停止当前任务）、/new（新项目）、/help。',
+      `文件：${accepted}，最大 ${formatBytes(maxBytes)}。`,
+      `提示：${tip}`,
+    ].join('\n\n'),
+  apology: '抱歉，我这边出了点问题，请再试一次。',
+  queued: (ahead) => `已排队——前面还有 ${ahead} 个任务。`,
+  credits: ({ available, frozen, total }) =>
+    `积分：可用 ${available}，冻结 ${frozen}（进行中的任务），共 ${total}。`,
+  stateEmpty: (example) => `时间线是空的。发送视频或图片，或描述你想要的视频，例如“${example}”。`,
+  working: '⏳ 正在处理…',
+  stillWorking: (ms) => `⏳ 仍在处理…（${formatElapsed(ms, 'zh')}）`,
+  finished: (ms) => `✅ 完成（${formatElapsed(ms, 'zh')}）。`,
+  changed: (changes) => `改动如下：\n${changes.map((c) => `• ${c}`).join('\n')}`,
+  noVisibleChange: (example) => `时间线没有明显变化。请试试更具体的指令，例如“${example}”。`,
+  partialEdit: '⚠️ 编辑完成前连接中断了，改动可能只应用了一部分。我没有重新发送，以免重复扣费。',
+  editTimedOut: (ms) =>
+    `⚠️ 等待 ${formatElapsed(ms, 'zh')} 后我停止了等待。服务可能仍会完成——稍后用 /status 查看。`,
+  editServiceError: '⚠️ 视频服务处理这次编辑时出了问题。请先用 /status 查看，再重试。',
+  cancelledJob: '⏹ 已取消。',
+  guiExport: '发送“导出”或点下方的导出按钮，我来渲染视频。',
+  guiState: '当前时间线：',
+  guiDrag: '不需要拖拽——在聊天里告诉我要移动什么，我来处理。',
+  guiClick: '直接在聊天里告诉我你想做什么，我来处理。',
+  exportEmpty: '还没有可导出的内容——时间线是空的。请先发送视频或描述一个视频。',
+  rendering: (p) => `🎬 正在渲染… ${Math.round(p)}%`,
+  rendered: '✅ 渲染完成（100%）。',
+  videoCaption: (title) => (title ? `🎬 ${title}` : '🎬 视频已生成。'),
+  askForFile: (accepted, max) => `直接在聊天里发送文件即可：${accepted}，最大 ${formatBytes(max)}。`,
+  uploading: (n) => `📤 正在上传 ${n} 个文件…`,
+  uploadTooLarge: (name, limit, platformLimited) =>
+    platformLimited
+      ? `“${name}”超过了 ${formatBytes(limit)}，这是此聊天平台允许我下载的上限。请剪短或压缩后再发。`
+      : `“${name}”超过了 ${formatBytes(limit)} 的上限。请剪短或压缩后再发。`,
+  uploadNotAccepted: (name, accepted) => `无法使用“${name}”：它不是支持的媒体文件。支持的格式：${accepted}。`,
+  uploadEmpty: (name) => `“${name}”是空文件，请重新发送。`,
+  uploaded: (files) =>
+    `📥 已收到：${files
+      .map((f) => {
+        const facts = [
+          f.durationSec !== undefined ? formatClipLength(f.durationSec) : undefined,
+          f.width && f.height ? `${f.width}×${f.height}` : undefined,
+        ].filter(Boolean);
+        return facts.length ? `${f.name}（${facts.join('，')}）` : f.name;
+      })
+      .join('；')}。`,
+  afterUpload: (example) => `告诉我要怎么处理，例如“${example}”。`,
+  signInFailed: '无法登录视频服务，请一分钟后再试。',
+  sessionGone: '之前的会话已过期，之前的时间线已经没有了。我已为你新建了一个。',
+  noCreditsAnonymous: (link) => `免费积分已用完。注册即可获得更多积分，并保留这个项目：${link}`,
+  noCreditsRegistered: '积分已用完。请在你的账户中充值积分后再试。',
+  unsupportedFile: (accepted) => `视频服务不接受这个文件。支持的格式：${accepted}。`,
+  fileTooLarge: (limit) => `文件太大${limit ? `（上限 ${formatBytes(limit)}）` : ''}。请剪短或压缩后再发。`,
+  exportBlocked: '请注册或升级套餐以解锁导出。（Register or upgrade your plan to unlock export.）',
+  busy: '服务繁忙，请一分钟后再试。',
+  serviceTrouble: '抱歉，视频服务暂时出现问题，请过几分钟再试。',
+  renderFailed: '抱歉，渲染失败了。请稍后再用 /export 试一次。',
+  timedOut: '视频服务响应超时，请再试一次。',
+  cancelled: (running, dropped) => {
+    const parts = [
+      running ? '已停止当前任务' : undefined,
+      dropped ? `已移除 ${dropped} 个排队任务` : undefined,
+    ];
+    return `⏹ ${parts.filter(Boolean).join('，')}。`;
+  },
+  nothingToCancel: '当前没有正在运行的任务。',
+  newProject: '🆕 已开始新项目。发送视频或描述你想要的视频吧。',
+  buttons: {
+    export: '导出',
+    status: '状态',
+    credits: '积分',
+    newProject: '新项目',
+    cancel: '取消',
+    download: '下载',
+  },
+};
+
+export function textsFor(lang: Lang): Texts {
+  return lang === 'zh' ? zh : en;
+}
