@@ -55,8 +55,10 @@ function conversationOf(ctx: Context): string | undefined {
 export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
   const { token, apiRoot, handle, log, webhook } = options;
   const bot = new Bot<AdapterContext>(token, { client: { apiRoot } });
-  // 429s and 5xx are waited out and retried inside the API client, so no caller has to.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  // 429s and 5xx are waited out and retried inside the API client, so no caller has to. Network errors
+  // are rethrown: auto-retry would otherwise retry them without limit (an upload cut off at our own size
+  // limit included), and the runner already retries its own polls.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
   // The runner is silenced (it prints raw errors, whose URLs hold the token); its failed polls are logged here.
   bot.api.config.use(async (prev, method, payload, signal) => {
     try {

@@ -111,6 +111,9 @@ function parseMultipart(req: IncomingMessage): Promise<ParsedBody> {
       );
     });
     parser.on('error', reject);
+    // A client that gives up mid-upload never lets busboy finish.
+    req.on('aborted', () => reject(new Error('client aborted the upload')));
+    req.on('error', reject);
     parser.on('close', () => {
       Promise.all(pending).then(() => resolve({ params, files }), reject);
     });
