@@ -1,0 +1,117 @@
+import { once } from 'node:events';
+import {
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  Client,
+  Events,
+  GatewayIntentBits,
+  type Interaction,
+  MessageFlags,
+} from 'discord.js';
+import type { Logger } from 'pino';
+import type { HandleMessage } from '../../src/messages.js';
+import { describeError } from './errors.js';
+import { normalizeButton, normalizeCommand } from './normalize.js';
+import { maySpend } from './permissions.js';
+import { InteractionPort } from './port.js';
+import { text } from './texts.js';
+
+export interface DiscordAdapterOptions {
+  token: string;
+  applicationId: string;
+  /** REST root, e.g. `https://discord.com/api`; the gateway URL is discovered from it. */
+  apiRoot: string;
+  handle: HandleMessage;
+  log: Logger;
+  /** In guilds, only members with this role may run commands that spend credits. */
+  spenderRoleId?: string;
+  /** How long an interaction token is trusted (Discord: 15 minutes); shorter in tests. */
+  interactionTokenLifetimeMs?: number;
+  /** Least time between two edits of one message (default 2 s). */
+  editThrottleMs?: number;
+}
+
+export interface DiscordAdapter {
+  /** Logs in and resolves once the gateway session is ready. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type Handled = ChatInputCommandInteraction | ButtonInteraction;
+
+export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
+  const { log } = options;
+  // Slash commands and buttons need no privileged intent (no Message Content); Guilds keeps guilds,
+  // channels and roles cached for threads and the spender role. Mentions are off unless a message asks.
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: options.apiRoot },
+    allowedMentions: { parse: [] },
+  });
+
+  async function answer(interaction: Handled): Promise<void> {
+    const receivedAt = Date.now();
+    const message = interaction.isButton()
+      ? normalizeButton(interaction, receivedAt)
+      : normalizeCommand(interaction, receivedAt);
+    if (!message) {
+      // Only buttons can be foreign: a component that is not ours is acknowledged and ignored.
+      if (interaction.isButton()) await interaction.deferUpdate();
+      return;
+    }
+    if (!maySpend(interaction, options.spenderRoleId)) {
+      await interaction.reply({
+        content: text('notSpender', interaction.locale),
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    // Discord drops an interaction not acknowledged within 3 s: defer before any real work.
+    await interaction.deferReply();
+    const port = new InteractionPort(interaction, {
+      receivedAt,
+      tokenLifetimeMs: options.interactionTokenLifetimeMs,
+      editThrottleMs: options.editThrottleMs,
+      log,
+    });
+    await options.handle(message, port);
+    await port.settle();
+  }
+
+  /** Best effort: tell the user something failed, in whatever way the interaction still allows. */
+  async function apologize(interaction: Handled): Promise<void> {
+    const content = text('failed', interaction.locale);
+    if (interaction.deferred && !interaction.replied) await interaction.editReply({ content });
+    else if (interaction.replied) await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+    else await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+  }
+
+  client.on(Events.InteractionCreate, (interaction: Interaction) => {
+    if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+    answer(interaction).catch(async (error: unknown) => {
+      log.error({ err: describeError(error), interaction: interaction.id }, 'discord: interaction failed');
+      await apologize(interaction).catch((second: unknown) =>
+        log.warn({ err: describeError(second) }, 'discord: could not report the failure to the user'),
+      );
+    });
+  });
+  client.on(Events.Error, (error) => log.error({ err: describeError(error) }, 'discord: client error'));
+  client.on(Events.Warn, (warning) => log.warn({ warning }, 'discord: client warning'));
+
+  return {
+    async start() {
+      const ready = once(client, Events.ClientReady);
+      await client.login(options.token);
+      await ready;
+      if (client.application?.id !== options.applicationId) {
+        log.warn(
+          "discord: DISCORD_APPLICATION_ID differs from the bot token's application; commands may be missing",
+        );
+      }
+      log.info({ user: client.user?.tag }, 'discord: connected');
+    },
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type {
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  Attachment as DiscordAttachment,
+} from 'discord.js';
+import type { Attachment, AttachmentKind, ChatRef, IncomingMessage, Sender } from '../../src/messages.js';
+import { actionOf } from './buttons.js';
+import { VIDEO_FILE_OPTIONS } from './commands.js';
+import { download } from './download.js';
+
+type Interaction = ChatInputCommandInteraction | ButtonInteraction;
+
+function kindOf(contentType: string | null, name: string): AttachmentKind {
+  const type = contentType ?? '';
+  if (type === 'image/gif') return 'animation';
+  if (type.startsWith('video/') || /\.(mp4|mov|webm|mkv|avi)$/i.test(name)) return 'video';
+  if (type.startsWith('image/') || /\.(jpe?g|png|webp)$/i.test(name)) return 'photo';
+  if (type.startsWith('audio/') || /\.(mp3|wav|m4a|aac|ogg)$/i.test(name)) return 'audio';
+  return 'document';
+}
+
+/**
+ * Name, type and size come from the interaction itself, so the core can refuse a file before a byte
+ * is fetched; `open()` streams from the CDN, whose signed URLs expire in about a day.
+ */
+export function attachmentOf(file: DiscordAttachment): Attachment {
+  return {
+    kind: kindOf(file.contentType, file.name),
+    name: file.name,
+    mimeType: file.contentType ?? undefined,
+    size: file.size,
+    open: async (signal) => (await download(file.url, signal)).body,
+  };
+}
+
+/** A thread is its own conversation inside its parent channel; a DM is its DM channel. */
+export function chatOf(interaction: Interaction): ChatRef {
+  const channel = interaction.channel;
+  if (channel?.isThread() && channel.parentId) {
+    return { platform: 'discord', chatId: channel.parentId, threadId: channel.id };
+  }
+  // Interactions from guilds and DMs always carry a channel id; the user id only guards the type.
+  return { platform: 'discord', chatId: interaction.channelId ?? interaction.user.id };
+}
+
+export function senderOf(interaction: Interaction): Sender {
+  const { user, member } = interaction;
+  // A cached GuildMember knows its display name; a raw API member (uncached guild) only its nick.
+  const memberName = member && 'displayName' in member ? member.displayName : member?.nick;
+  return { id: user.id, displayName: memberName ?? user.displayName, username: user.username };
+}
+
+function base(interaction: Interaction, receivedAt: number) {
+  return {
+    id: interaction.id,
+    updateId: `discord:${interaction.id}`,
+    chat: chatOf(interaction),
+    sender: senderOf(interaction),
+    isGroup: interaction.inGuild(),
+    // Every interaction is addressed to the bot: Discord only sends the app its own commands and buttons.
+    addressedToBot: true,
+    language: interaction.locale,
+    receivedAt,
+  };
+}
+
+/** `/video` and `/edit` become text (plus files), `/upload` files, every other command a command. */
+export function normalizeCommand(
+  interaction: ChatInputCommandInteraction,
+  receivedAt: number,
+): IncomingMessage {
+  const { options, commandName } = interaction;
+  const message = { ...base(interaction, receivedAt), text: '', attachments: [] as Attachment[] };
+  switch (commandName) {
+    case 'video':
+      message.text = options.getString('prompt', true);
+      message.attachments = VIDEO_FILE_OPTIONS.flatMap((name) => options.getAttachment(name) ?? []).map(
+        attachmentOf,
+      );
+      return message;
+    case 'edit':
+      message.text = options.getString('text', true);
+      return message;
+    case 'upload':
+      message.attachments = [attachmentOf(options.getAttachment('file', true))];
+      return message;
+    default:
+      return { ...message, command: { name: commandName, args: '' } };
+  }
+}
+
+/** A press of one of the bot's buttons, or undefined for a component that is not the bot's. */
+export function normalizeButton(
+  interaction: ButtonInteraction,
+  receivedAt: number,
+): IncomingMessage | undefined {
+  const action = actionOf(interaction.customId);
+  if (!action) return undefined;
+  return { ...base(interaction, receivedAt), text: '', action, attachments: [] };
+}

@@ -1,0 +1,55 @@
+import { performance } from 'node:perf_hooks';
+
+interface Pending {
+  task: () => Promise<void>;
+  waiters: { resolve: () => void; reject: (error: unknown) => void }[];
+}
+
+interface Slot {
+  lastAt: number;
+  pending?: Pending;
+}
+
+/**
+ * Runs at most one task per key every `intervalMs`. A call inside the window replaces the task
+ * waiting there, so a burst of progress edits ends as one edit with the latest text; every caller's
+ * promise settles when the task that superseded it has run.
+ */
+export class CoalescingThrottle {
+  private readonly slots = new Map<string, Slot>();
+
+  constructor(private readonly intervalMs: number) {}
+
+  run(key: string, task: () => Promise<void>): Promise<void> {
+    const slot = this.slots.get(key) ?? { lastAt: Number.NEGATIVE_INFINITY };
+    this.slots.set(key, slot);
+    const wait = slot.lastAt + this.intervalMs - performance.now();
+    if (!slot.pending && wait <= 0) {
+      slot.lastAt = performance.now();
+      return task();
+    }
+    return new Promise((resolve, reject) => {
+      if (slot.pending) {
+        slot.pending.task = task;
+        slot.pending.waiters.push({ resolve, reject });
+        return;
+      }
+      slot.pending = { task, waiters: [{ resolve, reject }] };
+      setTimeout(() => this.flush(slot), Math.max(wait, 0));
+    });
+  }
+
+  private flush(slot: Slot): void {
+    const pending = slot.pending!;
+    slot.pending = undefined;
+    slot.lastAt = performance.now();
+    pending.task().then(
+      () => {
+        for (const w of pending.waiters) w.resolve();
+      },
+      (error: unknown) => {
+        for (const w of pending.waiters) w.reject(error);
+      },
+    );
+  }
+}
