@@ -144,7 +144,7 @@ export const stateData = snakeObject({
   task_name: z.string().nullish(),
   state: snakeObject({
     video_infos: z.array(z.unknown()).nullish(),
-    draft: z.unknown(),
+    draft: z.unknown().optional(),
     generated_media: z.array(z.unknown()).nullish(),
   }).nullish(),
 });
@@ -264,8 +264,12 @@ export const renderBody = snakeObject({
 
 // ------------------------------------------------------------------------------------------- SSE events
 
-const functionCall = snakeObject({ id: idSchema.nullish(), name: z.string(), args: z.unknown() });
-const functionResponse = snakeObject({ id: idSchema.nullish(), name: z.string(), response: z.unknown() });
+const functionCall = snakeObject({ id: idSchema.nullish(), name: z.string(), args: z.unknown().optional() });
+const functionResponse = snakeObject({
+  id: idSchema.nullish(),
+  name: z.string(),
+  response: z.unknown().optional(),
+});
 
 const adkPart = snakeObject({
   text: z.string().nullish(),
@@ -281,28 +285,28 @@ export const adkEvent = snakeObject({
   turn_complete: z.boolean().nullish(),
   error_code: z.union([z.string(), z.number()]).nullish(),
   error_message: z.string().nullish(),
-  error: z.unknown(),
+  error: z.unknown().optional(),
 });
 export type AdkEvent = z.infer<typeof adkEvent>;
 
 /** The older NemoVideo style: `{type:'text',content}`, `tool_call`, `tool_result`, `heartbeat`. */
 export const legacyEvent = z.object({
   type: z.string(),
-  content: z.unknown(),
-  text: z.unknown(),
-  delta: z.unknown(),
+  content: z.unknown().optional(),
+  text: z.unknown().optional(),
+  delta: z.unknown().optional(),
   id: idSchema.nullish().catch(undefined),
   name: z.string().nullish(),
   tool: z.string().nullish(),
   tool_name: z.string().nullish(),
-  args: z.unknown(),
-  arguments: z.unknown(),
-  input: z.unknown(),
-  result: z.unknown(),
-  response: z.unknown(),
-  output: z.unknown(),
-  message: z.unknown(),
-  error: z.unknown(),
+  args: z.unknown().optional(),
+  arguments: z.unknown().optional(),
+  input: z.unknown().optional(),
+  result: z.unknown().optional(),
+  response: z.unknown().optional(),
+  output: z.unknown().optional(),
+  message: z.unknown().optional(),
+  error: z.unknown().optional(),
   code: z.union([z.string(), z.number()]).nullish(),
   partial: z.boolean().nullish(),
 });
