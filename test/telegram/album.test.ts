@@ -54,9 +54,13 @@ describe('telegram albums', () => {
     expect(album.updateId).toBe(`telegram:${updates[0]!.update_id}`);
 
     // Nothing else from the album arrives as a message of its own.
-    h.fake.pushUpdate(h.fake.textMessage({ chatId: group, text: '/status', from: { id: 9, is_bot: false, first_name: 'Z' } }));
+    h.fake.pushUpdate(
+      h.fake.textMessage({ chatId: group, text: '/status', from: { id: 9, is_bot: false, first_name: 'Z' } }),
+    );
     await h.next((m) => m.command?.name === 'status');
-    expect(h.received.filter((m) => m.chat.chatId === String(group) && m.attachments.length > 0)).toHaveLength(1);
+    expect(
+      h.received.filter((m) => m.chat.chatId === String(group) && m.attachments.length > 0),
+    ).toHaveLength(1);
   });
 
   it('two albums in two chats are gathered separately', async () => {
@@ -65,7 +69,9 @@ describe('telegram albums', () => {
       [-100602, 'b'],
     ] as const) {
       for (const file of files.slice(0, 3)) {
-        h.fake.pushUpdate(h.fake.fileMessage({ chatId, kind: 'photo', file, mediaGroupId: groupId, caption: undefined }));
+        h.fake.pushUpdate(
+          h.fake.fileMessage({ chatId, kind: 'photo', file, mediaGroupId: groupId, caption: undefined }),
+        );
       }
     }
     const first = await h.next((m) => m.chat.chatId === '-100601');

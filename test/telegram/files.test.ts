@@ -37,8 +37,16 @@ afterAll(async () => {
 
 describe('telegramLimits', () => {
   it('uses the cloud limits for api.telegram.org and lifts them for a local Bot API server', () => {
-    expect(telegramLimits('https://api.telegram.org')).toEqual({ maxDownloadBytes: 20 * MB, maxUploadBytes: 50 * MB, maxTextLength: 4096 });
-    expect(telegramLimits('http://127.0.0.1:8081')).toEqual({ maxDownloadBytes: 2000 * MB, maxUploadBytes: 2000 * MB, maxTextLength: 4096 });
+    expect(telegramLimits('https://api.telegram.org')).toEqual({
+      maxDownloadBytes: 20 * MB,
+      maxUploadBytes: 50 * MB,
+      maxTextLength: 4096,
+    });
+    expect(telegramLimits('http://127.0.0.1:8081')).toEqual({
+      maxDownloadBytes: 2000 * MB,
+      maxUploadBytes: 2000 * MB,
+      maxTextLength: 4096,
+    });
   });
 });
 
@@ -51,12 +59,31 @@ describe('attachments from the cloud Bot API', () => {
     await h.close();
   });
 
-  const cases: { kind: FileKind; fileName?: string; mimeType?: string; expected: { name: string; mimeType?: string } }[] = [
-    { kind: 'video', fileName: 'holiday.mov', mimeType: 'video/quicktime', expected: { name: 'holiday.mov', mimeType: 'video/quicktime' } },
+  const cases: {
+    kind: FileKind;
+    fileName?: string;
+    mimeType?: string;
+    expected: { name: string; mimeType?: string };
+  }[] = [
+    {
+      kind: 'video',
+      fileName: 'holiday.mov',
+      mimeType: 'video/quicktime',
+      expected: { name: 'holiday.mov', mimeType: 'video/quicktime' },
+    },
     { kind: 'video', expected: { name: 'video.mp4', mimeType: 'video/mp4' } },
     { kind: 'video_note', expected: { name: 'video_note.mp4', mimeType: 'video/mp4' } },
-    { kind: 'animation', fileName: 'dance.gif.mp4', expected: { name: 'dance.gif.mp4', mimeType: 'video/mp4' } },
-    { kind: 'document', fileName: 'raw.mkv', mimeType: 'video/x-matroska', expected: { name: 'raw.mkv', mimeType: 'video/x-matroska' } },
+    {
+      kind: 'animation',
+      fileName: 'dance.gif.mp4',
+      expected: { name: 'dance.gif.mp4', mimeType: 'video/mp4' },
+    },
+    {
+      kind: 'document',
+      fileName: 'raw.mkv',
+      mimeType: 'video/x-matroska',
+      expected: { name: 'raw.mkv', mimeType: 'video/x-matroska' },
+    },
     { kind: 'photo', expected: { name: 'photo.jpg', mimeType: 'image/jpeg' } },
     { kind: 'audio', mimeType: 'audio/mpeg', expected: { name: 'audio.mp3', mimeType: 'audio/mpeg' } },
     { kind: 'voice', expected: { name: 'voice.ogg', mimeType: 'audio/ogg' } },
@@ -67,12 +94,26 @@ describe('attachments from the cloud Bot API', () => {
       const { path, sha256 } = await fixture(`f${index}.bin`, 50_000 + index);
       const file = h.fake.registerFile(path);
       const caption = `case ${index}`;
-      h.fake.pushUpdate(h.fake.fileMessage({ chatId: 1001, kind: c.kind, file, fileName: c.fileName, mimeType: c.mimeType, caption }));
+      h.fake.pushUpdate(
+        h.fake.fileMessage({
+          chatId: 1001,
+          kind: c.kind,
+          file,
+          fileName: c.fileName,
+          mimeType: c.mimeType,
+          caption,
+        }),
+      );
       const m = await h.next((x) => x.text === caption);
       // An animation also arrives as a document; it must count once.
       expect(m.attachments).toHaveLength(1);
       const [attachment] = m.attachments;
-      expect(attachment).toMatchObject({ kind: c.kind, name: c.expected.name, mimeType: c.expected.mimeType, size: 50_000 + index });
+      expect(attachment).toMatchObject({
+        kind: c.kind,
+        name: c.expected.name,
+        mimeType: c.expected.mimeType,
+        size: 50_000 + index,
+      });
       expect(await sha256Of(await attachment!.open())).toEqual({ sha256, bytes: 50_000 + index });
     });
   }
@@ -92,10 +133,14 @@ describe('attachments from the cloud Bot API', () => {
     await writeFile(path, '');
     await truncate(path, 21 * MB); // sparse: costs no disk
     const file = h.fake.registerFile(path);
-    h.fake.pushUpdate(h.fake.fileMessage({ chatId: 1001, kind: 'video', file, caption: 'too big for cloud' }));
+    h.fake.pushUpdate(
+      h.fake.fileMessage({ chatId: 1001, kind: 'video', file, caption: 'too big for cloud' }),
+    );
     const m = await h.next((x) => x.text === 'too big for cloud');
     // (The fake listens on loopback, so the adapter applies local limits; the core would refuse this on the cloud.)
-    expect(m.attachments[0]!.size).toBeGreaterThan(telegramLimits('https://api.telegram.org').maxDownloadBytes);
+    expect(m.attachments[0]!.size).toBeGreaterThan(
+      telegramLimits('https://api.telegram.org').maxDownloadBytes,
+    );
     await expect(m.attachments[0]!.open()).rejects.toThrow(/file is too big/);
   });
 });

@@ -20,7 +20,7 @@ export interface Harness {
 }
 
 export interface HarnessOptions
-  extends Partial<Pick<TelegramAdapterOptions, 'webhook' | 'albumQuietMs' | 'editThrottleMs'>> {
+  extends Partial<Pick<TelegramAdapterOptions, 'webhook' | 'albumQuietMs' | 'editThrottleMs' | 'log'>> {
   local?: boolean;
   /** What the handler does after recording (default: nothing). */
   onMessage?: (message: IncomingMessage, port: ChatPort) => Promise<void>;
@@ -36,7 +36,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const adapter = createTelegramAdapter({
     token: TOKEN,
     apiRoot: fake.apiRoot,
-    log: pino({ level: 'silent' }),
+    log: options.log ?? pino({ level: 'silent' }),
     albumQuietMs: options.albumQuietMs ?? 150,
     editThrottleMs: options.editThrottleMs ?? 300,
     webhook: options.webhook,

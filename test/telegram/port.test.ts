@@ -26,7 +26,21 @@ describe('telegram ChatPort against the fake Bot API', () => {
     h = await startHarness({ editThrottleMs: 300 });
     dir = await mkdtemp(join(tmpdir(), 'tg-port-'));
     const path = join(dir, 'result.mp4');
-    await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', path]);
+    await runFfmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x240:rate=10',
+      '-t',
+      '1',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      path,
+    ]);
     const bytes = await readFile(path);
     video = { path, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
     videos = await startVideoServer(path, 2100 * MB);
@@ -42,7 +56,9 @@ describe('telegram ChatPort against the fake Bot API', () => {
       const lines = Array.from({ length: 300 }, (_, i) => `line ${i} ${'x'.repeat(20 + (i % 17))}`);
       const text = lines.join('\n');
       const before = h.fake.callsOf('sendMessage').length;
-      await h.adapter.port.sendText(privateChat, text, { buttons: [[{ label: 'Export', action: 'export' }]] });
+      await h.adapter.port.sendText(privateChat, text, {
+        buttons: [[{ label: 'Export', action: 'export' }]],
+      });
       const sent = h.fake.callsOf('sendMessage').slice(before);
       expect(sent.length).toBeGreaterThan(1);
       for (const call of sent) {
@@ -51,7 +67,9 @@ describe('telegram ChatPort against the fake Bot API', () => {
       }
       expect(sent.map((c) => c.params.text).join('\n')).toBe(text);
       expect(sent.slice(0, -1).every((c) => c.params.reply_markup === undefined)).toBe(true);
-      expect(sent.at(-1)!.params.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Export', callback_data: 'a:export' }]] });
+      expect(sent.at(-1)!.params.reply_markup).toEqual({
+        inline_keyboard: [[{ text: 'Export', callback_data: 'a:export' }]],
+      });
     });
 
     it('cuts a single long word hard and still loses nothing', async () => {
@@ -63,8 +81,14 @@ describe('telegram ChatPort against the fake Bot API', () => {
     });
 
     it('mentions the requester by @username with a mention entity, replies, and posts in the topic', async () => {
-      const sent = await h.adapter.port.sendText(topic, 'Your video is ready *not bold* <b>', { mention: ada, replyTo: '5' });
-      const call = await h.fake.waitFor('sendMessage', (c) => c.params.text === '@ada Your video is ready *not bold* <b>');
+      const sent = await h.adapter.port.sendText(topic, 'Your video is ready *not bold* <b>', {
+        mention: ada,
+        replyTo: '5',
+      });
+      const call = await h.fake.waitFor(
+        'sendMessage',
+        (c) => c.params.text === '@ada Your video is ready *not bold* <b>',
+      );
       expect(call.params).toMatchObject({
         chat_id: -100900,
         message_thread_id: 12,
@@ -79,12 +103,21 @@ describe('telegram ChatPort against the fake Bot API', () => {
       await h.adapter.port.sendText(privateChat, 'done', { mention: noHandle });
       const call = await h.fake.waitFor('sendMessage', (c) => c.params.text === 'Chen Wei done');
       expect(call.params.entities).toEqual([
-        { type: 'text_mention', offset: 0, length: 8, user: { id: 3003, is_bot: false, first_name: 'Chen Wei' } },
+        {
+          type: 'text_mention',
+          offset: 0,
+          length: 8,
+          user: { id: 3003, is_bot: false, first_name: 'Chen Wei' },
+        },
       ]);
     });
 
     it('rides out a 429 with retry_after (auto-retry) and sends once it may', async () => {
-      h.fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+      h.fake.failNext('sendMessage', {
+        error_code: 429,
+        description: 'Too Many Requests: retry after 1',
+        parameters: { retry_after: 1 },
+      });
       const sent = await h.adapter.port.sendText(privateChat, 'after the rate limit');
       const attempts = h.fake.callsOf('sendMessage').filter((c) => c.params.text === 'after the rate limit');
       expect(attempts.map((c) => c.errorCode)).toEqual([429, undefined]);
@@ -96,7 +129,9 @@ describe('telegram ChatPort against the fake Bot API', () => {
     it('coalesces a burst of edits into the first and the latest', async () => {
       const sent = await h.adapter.port.sendText(privateChat, 'Working… 0%');
       const before = h.fake.callsOf('editMessageText').length;
-      const burst = Array.from({ length: 10 }, (_, i) => h.adapter.port.editText(privateChat, sent.id, `Working… ${(i + 1) * 10}%`));
+      const burst = Array.from({ length: 10 }, (_, i) =>
+        h.adapter.port.editText(privateChat, sent.id, `Working… ${(i + 1) * 10}%`),
+      );
       await Promise.all(burst);
       const edits = h.fake.callsOf('editMessageText').slice(before);
       expect(edits.map((c) => c.params.text)).toEqual(['Working… 10%', 'Working… 100%']);
@@ -112,9 +147,15 @@ describe('telegram ChatPort against the fake Bot API', () => {
 
     it('can change the buttons and still reports real failures', async () => {
       const sent = await h.adapter.port.sendText(privateChat, 'Rendered');
-      await h.adapter.port.editText(privateChat, sent.id, 'Rendered', { buttons: [[{ label: 'Status', action: 'status' }]] });
-      expect(h.fake.message(1001, Number(sent.id))?.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Status', callback_data: 'a:status' }]] });
-      await expect(h.adapter.port.editText(privateChat, '999999', 'nope')).rejects.toThrow(/message to edit not found/);
+      await h.adapter.port.editText(privateChat, sent.id, 'Rendered', {
+        buttons: [[{ label: 'Status', action: 'status' }]],
+      });
+      expect(h.fake.message(1001, Number(sent.id))?.reply_markup).toEqual({
+        inline_keyboard: [[{ text: 'Status', callback_data: 'a:status' }]],
+      });
+      await expect(h.adapter.port.editText(privateChat, '999999', 'nope')).rejects.toThrow(
+        /message to edit not found/,
+      );
     });
   });
 
@@ -128,11 +169,21 @@ describe('telegram ChatPort against the fake Bot API', () => {
     it('downloads the MP4 and uploads it as multipart sendVideo, byte for byte', async () => {
       const sent = await h.adapter.port.sendVideo(
         topic,
-        { url: `${videos.base}/video.mp4`, fileName: 'my-video.mp4', size: video.size, durationSec: 1, width: 320, height: 240, caption: 'Here it is' },
+        {
+          url: `${videos.base}/video.mp4`,
+          fileName: 'my-video.mp4',
+          size: video.size,
+          durationSec: 1,
+          width: 320,
+          height: 240,
+          caption: 'Here it is',
+        },
         { mention: ada, replyTo: '3' },
       );
       const call = await h.fake.waitFor('sendVideo', (c) => c.params.caption === '@ada Here it is');
-      expect(call.files).toEqual([expect.objectContaining({ filename: 'my-video.mp4', bytes: video.size, sha256: video.sha256 })]);
+      expect(call.files).toEqual([
+        expect.objectContaining({ filename: 'my-video.mp4', bytes: video.size, sha256: video.sha256 }),
+      ]);
       expect(call.params).toMatchObject({
         chat_id: -100900,
         message_thread_id: 12,
@@ -147,9 +198,17 @@ describe('telegram ChatPort against the fake Bot API', () => {
     });
 
     it('downloads again when auto-retry repeats the upload after a 429', async () => {
-      h.fake.failNext('sendVideo', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+      h.fake.failNext('sendVideo', {
+        error_code: 429,
+        description: 'Too Many Requests: retry after 1',
+        parameters: { retry_after: 1 },
+      });
       const hitsBefore = videos.hits.get('/chunked.mp4') ?? 0;
-      await h.adapter.port.sendVideo(privateChat, { url: `${videos.base}/chunked.mp4`, fileName: 'retry.mp4', caption: 'retried' });
+      await h.adapter.port.sendVideo(privateChat, {
+        url: `${videos.base}/chunked.mp4`,
+        fileName: 'retry.mp4',
+        caption: 'retried',
+      });
       const attempts = h.fake.callsOf('sendVideo').filter((c) => c.params.caption === 'retried');
       expect(attempts.map((c) => c.errorCode)).toEqual([429, undefined]);
       expect(attempts.map((c) => c.files[0]?.sha256)).toEqual([video.sha256, video.sha256]);
@@ -160,19 +219,30 @@ describe('telegram ChatPort against the fake Bot API', () => {
       const huge = h.adapter.port.limits.maxUploadBytes + 1;
       const uploadsBefore = h.fake.callsOf('sendVideo').length;
       const hitsBefore = videos.hits.get('/video.mp4') ?? 0;
-      await h.adapter.port.sendVideo(privateChat, { url: `${videos.base}/video.mp4`, fileName: 'long.mp4', size: huge });
+      await h.adapter.port.sendVideo(privateChat, {
+        url: `${videos.base}/video.mp4`,
+        fileName: 'long.mp4',
+        size: huge,
+      });
       const call = await h.fake.waitFor('sendMessage', (c) => String(c.params.text).includes('long.mp4'));
       expect(call.params.text).toContain('2000.0 MB');
-      expect(call.params.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Download video', url: `${videos.base}/video.mp4` }]] });
+      expect(call.params.reply_markup).toEqual({
+        inline_keyboard: [[{ text: 'Download video', url: `${videos.base}/video.mp4` }]],
+      });
       expect(h.fake.callsOf('sendVideo').length).toBe(uploadsBefore);
       expect(videos.hits.get('/video.mp4') ?? 0).toBe(hitsBefore); // refused before any download
     });
 
     it('sends the link when Content-Length shows the file is past the upload limit', async () => {
-      await h.adapter.port.sendVideo(privateChat, { url: `${videos.base}/claims-huge.mp4`, fileName: 'claims.mp4' });
+      await h.adapter.port.sendVideo(privateChat, {
+        url: `${videos.base}/claims-huge.mp4`,
+        fileName: 'claims.mp4',
+      });
       const call = await h.fake.waitFor('sendMessage', (c) => String(c.params.text).includes('claims.mp4'));
       expect(call.params.text).toContain('2100.0 MB');
-      expect(call.params.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Download video', url: `${videos.base}/claims-huge.mp4` }]] });
+      expect(call.params.reply_markup).toEqual({
+        inline_keyboard: [[{ text: 'Download video', url: `${videos.base}/claims-huge.mp4` }]],
+      });
     });
 
     it('sends the link when a download with no Content-Length runs past the limit', async () => {
@@ -186,7 +256,9 @@ describe('telegram ChatPort against the fake Bot API', () => {
         sendText: h.adapter.port.sendText,
       });
       expect(h.fake.message(1001, Number(sent.id))?.text).toContain('counted.mp4');
-      expect(h.fake.callsOf('sendVideo').some((c) => c.files.some((f) => f.filename === 'counted.mp4'))).toBe(false);
+      expect(h.fake.callsOf('sendVideo').some((c) => c.files.some((f) => f.filename === 'counted.mp4'))).toBe(
+        false,
+      );
     });
   });
 });
