@@ -88,9 +88,9 @@ export function formatAcceptedList(extensions: readonly AcceptedExtension[] = AC
     .join('; ');
 }
 
-// Sizes are decimal megabytes, the stricter reading of "500MB": a file we let through is never
-// refused by the backend for size.
-const MB = 1_000_000;
+// Binary megabytes, as the rest of the bot counts and shows sizes ("500 MB"); a file the backend
+// counts as larger is refused with 4002, which the upload flow explains.
+const MB = 1024 * 1024;
 
 export const PROFILES: Readonly<Record<SkillName, SkillProfile>> = {
   'video-models': {

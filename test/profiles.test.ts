@@ -33,7 +33,7 @@ describe('profiles', () => {
 
   it('limits uploads to 200 MB for nemo-video-gen and 500 MB for the others', () => {
     const limits = Object.fromEntries(
-      SKILL_NAMES.map((name) => [name, profileFor(name).maxUploadBytes / 1e6]),
+      SKILL_NAMES.map((name) => [name, profileFor(name).maxUploadBytes / (1024 * 1024)]),
     );
     expect(limits).toEqual({
       'video-models': 500,
