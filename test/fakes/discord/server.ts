@@ -53,6 +53,8 @@ export interface FakeDiscord {
   applicationId: string;
   botUser: APIUser;
   calls: RecordedCall[];
+  /** Paths of CDN files fetched (attachments, hosted files), in order. */
+  downloads: string[];
   /** Builds a complete INTERACTION_CREATE and dispatches it to the connected client. */
   sendInteraction(input: InteractionInput): SentInteraction;
   /** The first recorded call (past or future) matching `predicate`. */
@@ -93,6 +95,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
   };
 
+  const downloads: string[] = [];
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://fake').pathname);
     if (path.startsWith('/api/v10/')) {
@@ -105,6 +108,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
     const file = state.files.get(new URL(req.url ?? '/', 'http://fake').pathname);
     if (req.method === 'GET' && file) {
+      downloads.push(path);
       res
         .writeHead(200, { 'content-type': file.contentType, 'content-length': file.data.length })
         .end(file.data);
@@ -256,6 +260,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     applicationId: state.applicationId,
     botUser: state.botUser,
     calls: state.calls,
+    downloads,
     sendInteraction,
     waitFor,
     expireToken: (token) => {
