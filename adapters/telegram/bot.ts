@@ -19,8 +19,11 @@ export interface TelegramAdapterOptions {
   apiRoot: string;
   handle: HandleMessage;
   log: TelegramLog;
-  /** Receive updates by webhook instead of long polling; Telegram sends `secret` in a header. */
-  webhook?: { url: string; secret: string };
+  /**
+   * Receive updates by webhook instead of long polling; Telegram sends `secret` in a header. Optional in
+   * the type only to take `Config['telegram']['webhook']` as is: loadConfig requires it with a URL.
+   */
+  webhook?: { url: string; secret?: string };
   /** An album is complete after this long without a new part (default 800 ms). */
   albumQuietMs?: number;
   /** Least time between two edits of one message (default 3000 ms). */
@@ -54,6 +57,8 @@ function conversationOf(ctx: Context): string | undefined {
 /** The Telegram adapter: a grammY bot that normalizes updates for `handle` and answers through `port`. */
 export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
   const { token, apiRoot, handle, log, webhook } = options;
+  // Without the secret anyone who finds the URL could post updates as any user.
+  if (webhook && !webhook.secret) throw new Error('Telegram webhook mode needs a secret token');
   const bot = new Bot<AdapterContext>(token, { client: { apiRoot } });
   // 429s and 5xx are waited out and retried inside the API client, so no caller has to. Network errors
   // are rethrown: auto-retry would otherwise retry them without limit (an upload cut off at our own size

@@ -429,11 +429,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     downloads,
     /** Queues an update for getUpdates, or POSTs it to the webhook when one is set (as Telegram does). */
     pushUpdate(update: Omit<Update, 'update_id'> & { update_id?: number }): Update {
-      const full = webhook
-        ? ({ ...update, update_id: update.update_id ?? Date.now() } as Update)
-        : updates.push(update);
-      if (webhook) void deliver(full);
-      return full;
+      if (!webhook) return updates.push(update);
+      const numbered = updates.number(update);
+      void deliver(numbered);
+      return numbered;
     },
     textMessage: (input: TextMessageInput) => buildTextMessage(log, input),
     fileMessage: (input: FileMessageInput) => buildFileMessage(log, input),

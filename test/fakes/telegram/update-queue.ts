@@ -9,9 +9,15 @@ export class UpdateQueue {
   private nextId = 1;
   private waiters = new Set<() => void>();
 
-  push(update: Omit<Update, 'update_id'> & { update_id?: number }): Update {
+  /** Gives an update its id (the next one unless it has one), as Telegram numbers every bot's updates. */
+  number(update: Omit<Update, 'update_id'> & { update_id?: number }): Update {
     const full = { ...update, update_id: update.update_id ?? this.nextId } as Update;
     this.nextId = Math.max(this.nextId, full.update_id + 1);
+    return full;
+  }
+
+  push(update: Omit<Update, 'update_id'> & { update_id?: number }): Update {
+    const full = this.number(update);
     this.updates.push(full);
     for (const wake of this.waiters) wake();
     this.waiters.clear();
