@@ -5,6 +5,8 @@ import { ApiReply, flattenHeaders, type JsonBody, readJsonBody, sendJson } from 
 import { ROUTES } from './routes.js';
 import type { EmulatorState } from './state.js';
 
+const LINGER_MS = 1000;
+
 function match(method: string, pathname: string) {
   let pathKnown = false;
   for (const route of ROUTES) {
@@ -21,6 +23,17 @@ function match(method: string, pathname: string) {
   return pathKnown ? 'method-not-allowed' : 'not-found';
 }
 
+/**
+ * For answers given before the request body was read (4002): the request stays paused, so the
+ * client's writes stall while it reads the answer; the socket is destroyed a moment later. Not
+ * `Connection: close`: Node would destroy the socket at once, and the client would see a reset
+ * (EPIPE) instead of the answer.
+ */
+function closeAfterAnswer(res: ServerResponse): void {
+  const socket = res.socket;
+  res.once('finish', () => setTimeout(() => socket?.destroy(), LINGER_MS).unref());
+}
+
 function sendFailure(res: ServerResponse, error: unknown): void {
   if (res.headersSent) {
     // A stream already under way cannot change its status: cut it, as a crashing backend would.
@@ -28,7 +41,8 @@ function sendFailure(res: ServerResponse, error: unknown): void {
     return;
   }
   if (error instanceof ApiReply) {
-    sendJson(res, error.status, error.body, error.closeConnection ? { Connection: 'close' } : {});
+    if (error.closeConnection) closeAfterAnswer(res);
+    sendJson(res, error.status, error.body);
     return;
   }
   if ((error as Error)?.name === 'AbortError') {

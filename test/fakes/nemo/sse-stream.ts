@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export class SseStream {
   private sent = 0;
   private keepAlives = 0;
+  private dropping = false;
   private readonly stop = new AbortController();
 
   constructor(
@@ -37,14 +38,16 @@ export class SseStream {
       'X-Accel-Buffering': 'no',
     });
     this.res.flushHeaders();
-    this.maybeDrop();
+    const socket = this.res.socket;
+    if (this.dropAfterEvents === 0) this.dropAfter(socket ? (done) => socket.write('', done) : undefined);
   }
 
   send(payload: unknown): void {
     if (this.closed || payload === undefined) return;
-    this.res.write(`data: ${JSON.stringify(payload)}\n\n`);
+    const frame = `data: ${JSON.stringify(payload)}\n\n`;
     this.sent += 1;
-    this.maybeDrop();
+    if (this.sent === this.dropAfterEvents) this.dropAfter((done) => this.res.write(frame, done));
+    else this.res.write(frame);
   }
 
   /** Alternates the two keep-alives the backend uses: a heartbeat event and an empty `data:` line. */
@@ -71,13 +74,16 @@ export class SseStream {
   }
 
   end(): void {
-    if (!this.res.destroyed) this.res.end();
+    // A dropped stream must not end cleanly: its socket is destroyed instead.
+    if (!this.dropping && !this.res.destroyed) this.res.end();
   }
 
-  private maybeDrop(): void {
-    if (this.dropAfterEvents !== undefined && this.sent >= this.dropAfterEvents) {
-      this.res.socket?.destroy();
-      this.stop.abort();
-    }
+  /** Stops the stream now and destroys the socket once `write` has flushed (so the client gets it). */
+  private dropAfter(write: ((done: () => void) => unknown) | undefined): void {
+    this.dropping = true;
+    this.stop.abort();
+    const destroy = () => this.res.socket?.destroy();
+    if (write) write(destroy);
+    else destroy();
   }
 }
