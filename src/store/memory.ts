@@ -68,6 +68,10 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async ping(): Promise<void> {
+    this.#assertOpen();
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#chats.clear();

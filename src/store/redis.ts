@@ -117,6 +117,10 @@ export class RedisStore implements Store {
   }
 
   /** Waits for queued commands, then closes the connection. Safe to call twice. */
+  async ping(): Promise<void> {
+    await this.#redis.ping();
+  }
+
   close(): Promise<void> {
     this.#closed ??= this.#redis.quit().then(
       () => undefined,

@@ -43,5 +43,7 @@ export interface Store {
   tryLock(name: string, ttlMs: number): Promise<Lock | undefined>;
   /** True the first time an id is seen within ttl; false for a redelivery. */
   firstSeen(id: string, ttlMs: number): Promise<boolean>;
+  /** Resolves when the store answers; rejects when it cannot (health checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -157,6 +157,13 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       });
     });
 
+    it('answers ping while open and fails it after close (health check)', async () => {
+      const store = await makeStore();
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+      await expect(store.ping()).rejects.toThrow();
+    });
+
     it('refuses use after close, and closes twice without error', async () => {
       const store = await makeStore();
       await store.updateChat('c', { sessionId: 'a' });
