@@ -19,7 +19,7 @@ export interface Harness {
   received: IncomingMessage[];
   /**
    * Plays the role of the core for the next message: resolves with what `behaviour` returned, or
-   * rejects with what it threw (the adapter itself would only log it).
+   * rejects with what it threw (which the adapter then also sees).
    */
   nextMessage<T>(behaviour?: Behaviour<T>): Promise<Handled<T>>;
   close(): Promise<void>;
@@ -60,6 +60,7 @@ export async function startHarness(
             resolve({ message, port, result: await behaviour(message, port) });
           } catch (error) {
             reject(error);
+            throw error; // and let the adapter see it, as it would a bug in the core
           }
         });
       });

@@ -136,6 +136,21 @@ describe('discord adapter: receiving interactions', () => {
     expect(h.received.length).toBe(before);
   });
 
+  it('catches a failure in the core, logs it without secrets and tells the user briefly', async () => {
+    const handled = h.nextMessage(async () => {
+      throw new Error('core bug');
+    });
+    const sent = h.fake.sendInteraction({ type: 'command', name: 'status' });
+    await expect(handled).rejects.toThrow('core bug');
+    const apology = await h.fake.waitFor((c) => c.method === 'PATCH' && c.route.includes(sent.token));
+    expect(apology.route).toBe(`/webhooks/${h.fake.applicationId}/${sent.token}/messages/@original`);
+    expect(apology.body.content).toBe('Sorry, something went wrong. Please try again.');
+    const log = h.logLines.join('\n');
+    expect(log).toContain('core bug');
+    expect(log).not.toContain(sent.token);
+    expect(log).not.toContain(h.fake.token);
+  });
+
   it('removes the "thinking" placeholder when the core answers nothing', async () => {
     const handled = h.nextMessage();
     const sent = h.fake.sendInteraction({ type: 'command', name: 'cancel' });

@@ -44,6 +44,32 @@ describe('discord port: answering through the interaction', () => {
     expect(webhookCalls(sent, 'POST')).toHaveLength(0);
   });
 
+  it('edits a follow-up by its own id, and fills the deferred reply with a video sent first', async () => {
+    const video = randomBytes(4096);
+    const url = h.fake.hostFile('first.mp4', video, 'video/mp4');
+    const handled = h.nextMessage(async (message, port) => {
+      const delivered = await port.sendVideo(message.chat, { url, fileName: 'first.mp4' });
+      const followUp = await port.sendText(message.chat, 'Queued');
+      await port.editText(message.chat, followUp.id, 'Started', {
+        buttons: [[{ label: 'Cancel', action: 'cancel' }]],
+      });
+      return { delivered, followUp };
+    });
+    const sent = h.fake.sendInteraction({ type: 'command', name: 'export' });
+    const { result } = await handled;
+
+    const [original] = webhookCalls(sent, 'PATCH', '/messages/@original');
+    expect(original!.message!.id).toBe(result.delivered.id);
+    expect(original!.files[0]).toMatchObject({
+      name: 'first.mp4',
+      size: video.length,
+      sha256: sha256(video),
+    });
+    const [edit] = webhookCalls(sent, 'PATCH', `/messages/${result.followUp.id}`);
+    expect(edit!.body.content).toBe('Started');
+    expect(edit!.body.components[0].components[0]).toMatchObject({ custom_id: 'a:cancel', label: 'Cancel' });
+  });
+
   it('sends later answers as follow-ups; the final one pings the requester and nobody else', async () => {
     const handled = h.nextMessage(async (message, port) => {
       await port.sendText(message.chat, 'Rendering… @everyone');
