@@ -89,9 +89,14 @@ export class ChatQueue {
       entry.settle(outcome);
       this.next(key, line);
     };
-    // A job that throws synchronously still settles: wrap the call in the promise chain.
-    Promise.resolve()
-      .then(() => entry.job(entry.controller.signal))
+    // Started synchronously, so a job is running by the time enqueue returns; a synchronous throw still settles.
+    let work: Promise<void>;
+    try {
+      work = entry.job(entry.controller.signal);
+    } catch (error) {
+      work = Promise.reject(error);
+    }
+    work
       .catch((error: unknown) => {
         if (!entry.controller.signal.aborted) this.onError(key, error);
       })

@@ -3,7 +3,7 @@
  * empty timeline has nothing to render, so that is refused before anything starts.
  */
 import type { Button } from '../messages.js';
-import { isExportable, parseDraft } from '../nemo/draft.js';
+import { isExportable, parseDraft, timelineLengthMs } from '../nemo/draft.js';
 import { editQuietly, type FlowContext, reply } from './context.js';
 import { describeFailure } from './error-messages.js';
 
@@ -14,11 +14,12 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
   const { t, nemo, conn, signal } = ctx;
   const startedAt = ctx.clock.now();
   const state = await nemo.getState(conn, { signal });
-  if (!isExportable(parseDraft(state.draft))) {
+  const draft = parseDraft(state.draft);
+  if (!isExportable(draft)) {
     await reply(ctx, t.exportEmpty);
     return;
   }
-  const canvas = canvasOf(state.draft);
+  const lengthMs = timelineLengthMs(draft);
 
   const progress = await reply(ctx, t.rendering(0));
   const showUploading = () => void ctx.port.showAction(ctx.chat, 'upload_video').catch(() => undefined);
@@ -67,12 +68,12 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
       ctx.chat,
       {
         url: done.outputUrl,
-        fileName: `${slug(canvas.title) || 'video'}-${started.id}.mp4`,
+        fileName: `${slug(draft.title) || 'video'}-${started.id}.mp4`,
         size: done.sizeBytes,
-        durationSec: done.durationSec ?? canvas.durationSec,
-        width: canvas.width,
-        height: canvas.height,
-        caption: t.videoCaption(canvas.title),
+        durationSec: done.durationSec ?? (lengthMs === undefined ? undefined : lengthMs / 1000),
+        width: draft.width,
+        height: draft.height,
+        caption: t.videoCaption(draft.title),
       },
       { replyTo: ctx.message.id, buttons, mention: long ? ctx.message.sender : undefined },
     );
@@ -85,23 +86,6 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
     signal.removeEventListener('abort', cancelRender);
     ctx.metrics?.runningJobs.dec({ kind: 'render' });
   }
-}
-
-interface Canvas {
-  title?: string;
-  width?: number;
-  height?: number;
-  durationSec?: number;
-}
-
-/** The draft's `m` (title, width, height) and `d` (ms), read tolerantly: the format is not public. */
-function canvasOf(draft: unknown): Canvas {
-  if (typeof draft !== 'object' || draft === null) return {};
-  const { m, d } = draft as { m?: Record<string, unknown>; d?: unknown };
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
-  const title = typeof m?.['title'] === 'string' && m['title'].trim() ? m['title'].trim() : undefined;
-  const ms = num(d);
-  return { title, width: num(m?.['width']), height: num(m?.['height']), durationSec: ms && ms / 1000 };
 }
 
 /** A file-name-safe form of a title: "Urban Dreams" → "urban-dreams". */

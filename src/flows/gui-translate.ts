@@ -31,7 +31,8 @@ const RULES: ReadonlyArray<readonly [Kind, RegExp]> = [
 
 /** Sentences end at . ! ? (and their CJK forms) or a line break. */
 function sentences(text: string): string[] {
-  return text.match(/[^.!?。！？\n]+(?:[.!?。！？]+|\n+|$)/g) ?? [text];
+  // Line breaks come out as their own pieces, so joining the pieces gives back the text.
+  return (text.match(/[^.!?。！？\n]*(?:[.!?。！？]+|\n+|$)/g) ?? []).filter(Boolean);
 }
 
 export function translateGuiText(text: string, t: Texts): GuiTranslation {
