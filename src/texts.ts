@@ -18,13 +18,16 @@ export function sessionLanguage(message: Pick<IncomingMessage, 'language' | 'tex
   return languageOf(message) === 'zh' ? 'zh-CN' : 'en';
 }
 
-const MB = 1024 * 1024;
+// Binary units, as the profiles count their limits: 500 MB prints as "500 MB", not "524 MB".
+const KB = 1024;
+const MB = 1024 * KB;
+const GB = 1024 * MB;
 
 /** 500 MB, 1.5 GB, 900 KB: sizes the way people say them. */
 export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * MB) return `${trim(bytes / (1024 * MB))} GB`;
+  if (bytes >= GB) return `${trim(bytes / GB)} GB`;
   if (bytes >= MB) return `${trim(bytes / MB)} MB`;
-  if (bytes >= 1024) return `${trim(bytes / 1024)} KB`;
+  if (bytes >= KB) return `${trim(bytes / KB)} KB`;
   return `${bytes} B`;
 }
 

@@ -39,7 +39,13 @@ export async function userMessageFor(ctx: FlowContext, error: unknown): Promise<
     case 'unsupported-file':
       return t.unsupportedFile(formatAcceptedList(ctx.profile.acceptedExtensions));
     case 'file-too-large':
-      return t.fileTooLarge((error as { limitBytes?: number }).limitBytes ?? ctx.profile.maxUploadBytes);
+      // The smaller of the backend's limit and ours: ours is the one the next attempt meets first.
+      return t.fileTooLarge(
+        Math.min(
+          (error as { limitBytes?: number }).limitBytes ?? Number.POSITIVE_INFINITY,
+          ctx.profile.maxUploadBytes,
+        ),
+      );
     case 'export-blocked':
       return t.exportBlocked;
     case 'rate-limited':
