@@ -1,0 +1,171 @@
+/**
+ * The composition root: builds the core from the configuration and starts every adapter whose token is
+ * set (the console adapter when none is). Kept apart from main.ts so tests can start the whole bot in-process.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { createBot } from '../src/bot.js';
+import type { Config } from '../src/config.js';
+import { startHttpServer } from '../src/http/server.js';
+import { createLogger, type Logger } from '../src/logger.js';
+import { createMetrics, nemoObserver } from '../src/metrics.js';
+import { NemoClient } from '../src/nemo/index.js';
+import { profileFor } from '../src/profiles.js';
+import { createStore } from '../src/store/index.js';
+import { startConsoleAdapter } from './console/start.js';
+import { createDiscordAdapter } from './discord/client.js';
+import { createTelegramAdapter } from './telegram/bot.js';
+
+export interface AppOptions {
+  /** Console adapter streams (tests); default stdin/stdout. */
+  input?: Readable;
+  output?: Writable;
+  log?: Logger;
+}
+
+export interface App {
+  /** Resolves when the console adapter's input ended and its work finished; never for chat platforms. */
+  finished: Promise<void>;
+  httpPort: number | undefined;
+  stop(): Promise<void>;
+}
+
+interface Adapter {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  connected(): boolean;
+}
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const consoleMode = !config.telegram && !config.discord;
+  const secrets = [
+    config.nemo.operatorToken,
+    config.telegram?.token,
+    config.discord?.token,
+    config.telegram?.webhook?.secret,
+  ];
+  // In console mode stdout is the chat, so logs go to stderr.
+  const log =
+    options.log ??
+    createLogger({
+      level: config.logLevel,
+      knownSecrets: secrets.filter((s): s is string => Boolean(s)),
+      ...(consoleMode ? { destination: process.stderr } : {}),
+    });
+  const metrics = createMetrics();
+  const store = await createStore({ redisUrl: config.redisUrl, logger: log });
+  const profile = profileFor(config.nemo.skill);
+  const nemo = new NemoClient({
+    baseUrl: config.nemo.apiBase,
+    skill: { source: profile.name, version: profile.version, platform: config.nemo.platform },
+    rateLimitRetryMs: config.nemo.rateLimitRetryMs,
+    renderPollMaxMs: config.nemo.renderPollMs,
+    logger: log.child({ component: 'nemo' }),
+    observer: nemoObserver(metrics),
+  });
+  const bot = createBot({
+    nemo,
+    store,
+    log,
+    profile,
+    operatorToken: config.nemo.operatorToken,
+    progressIntervalMs: config.progressIntervalMs,
+    metrics,
+  });
+
+  const adapters: Adapter[] = [];
+  const http = await startHttpServer({
+    port: config.httpPort,
+    log: log.child({ component: 'http' }),
+    metrics,
+    health: async () => {
+      const checks: Record<string, boolean | string> = {};
+      checks.store = await store.ping().then(
+        () => true,
+        (error: Error) => `unreachable: ${error.message}`,
+      );
+      for (const adapter of adapters) checks[adapter.name] = adapter.connected();
+      return { ok: Object.values(checks).every((v) => v === true), checks };
+    },
+  }).catch((error: Error) => {
+    // A busy port must not stop a console session; on a server it is fatal.
+    if (consoleMode) {
+      log.warn({ err: error.message, port: config.httpPort }, 'HTTP server not started');
+      return undefined;
+    }
+    throw error;
+  });
+
+  let finished: Promise<void> = new Promise(() => {});
+  if (config.telegram) {
+    const { token, apiRoot, webhook } = config.telegram;
+    const telegram = createTelegramAdapter({
+      token,
+      apiRoot,
+      handle: bot.handle,
+      log: log.child({ platform: 'telegram' }),
+      ...(webhook?.secret ? { webhook: { url: webhook.url, secret: webhook.secret } } : {}),
+    });
+    if (telegram.webhookHandler && webhook) {
+      if (!http) throw new Error('webhook mode needs the HTTP server');
+      http.route('POST', new URL(webhook.url).pathname, telegram.webhookHandler);
+    }
+    let up = false;
+    adapters.push({
+      name: 'telegram',
+      start: async () => {
+        await telegram.start();
+        up = true;
+      },
+      stop: () => telegram.stop(),
+      connected: () => up,
+    });
+  }
+  if (config.discord) {
+    const discord = createDiscordAdapter({
+      token: config.discord.token,
+      applicationId: config.discord.applicationId,
+      apiRoot: config.discord.apiRoot,
+      handle: bot.handle,
+      log: log.child({ platform: 'discord' }),
+      ...(config.discord.spenderRoleId ? { spenderRoleId: config.discord.spenderRoleId } : {}),
+    });
+    let up = false;
+    adapters.push({
+      name: 'discord',
+      start: async () => {
+        await discord.start();
+        up = true;
+      },
+      stop: () => discord.stop(),
+      connected: () => up,
+    });
+  }
+  for (const adapter of adapters) {
+    await adapter.start();
+    log.info({ adapter: adapter.name }, 'adapter started');
+  }
+  if (consoleMode) {
+    const consoleAdapter = startConsoleAdapter({
+      handle: bot.handle,
+      log,
+      ...(options.input ? { input: options.input } : {}),
+      ...(options.output ? { output: options.output } : {}),
+    });
+    finished = consoleAdapter.done.then(() => bot.idle());
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      // Stop taking updates first, then let running work wind down, then close connections.
+      for (const adapter of adapters)
+        await adapter.stop().catch((e: Error) => log.warn({ err: e.message }, 'adapter stop failed'));
+      await bot.close();
+      await http?.close();
+      await store.close();
+    })();
+    return stopping;
+  };
+  return { finished, httpPort: http?.port, stop };
+}

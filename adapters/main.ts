@@ -1,0 +1,41 @@
+/**
+ * `npm start`: reads the environment once, starts the bot, and shuts it down cleanly on SIGTERM/SIGINT.
+ * A bad configuration stops start-up with one line naming the variable.
+ */
+import { ConfigError, loadConfig } from '../src/config.js';
+import { scrubSecrets } from '../src/logger.js';
+import { startApp } from './app.js';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+// A crash in one chat must never take the bot down: report and carry on.
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`unhandled rejection: ${scrubSecrets(String((reason as Error)?.stack ?? reason))}\n`);
+});
+
+const app = await startApp(config);
+let exiting = false;
+const shutdown = async (signal: string) => {
+  if (exiting) return;
+  exiting = true;
+  process.stderr.write(`${signal}: shutting down\n`);
+  const force = setTimeout(() => process.exit(1), 20_000);
+  force.unref();
+  await app.stop();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.finished;
+await app.stop();
+process.exit(0);
