@@ -3,7 +3,7 @@
  * signal, the envelope read into data or a typed error, and bounded backoff for idempotent calls.
  * Token/session recovery (1001/1002/429) sits one level up, in `recovery.ts`.
  */
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { type Dispatcher, request } from 'undici';
 import {
@@ -324,10 +324,9 @@ export class NemoHttp {
       headers['content-type'] = req.body.contentType;
       if (req.body.contentLength !== undefined) headers['content-length'] = String(req.body.contentLength);
       // Every chunk restarts the deadline: for uploads it is an idle timeout, so big files may take long.
-      body = Readable.from(
-        req.body.stream(() => deadline.bump()),
-        { objectMode: false },
-      );
+      // undici pulls an async iterable chunk by chunk, waiting for the socket to drain: memory stays flat.
+      // (Its types list Readable only; the runtime takes any async iterable.)
+      body = req.body.stream(() => deadline.bump()) as unknown as Readable;
     } else if (req.body) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.body);
