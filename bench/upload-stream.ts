@@ -4,7 +4,7 @@
  * The emulator runs in a child process so the RSS sampled here is the client's own. The file is a real
  * 1-second MP4 extended (sparsely) with zeros to the requested size, so the emulator's ffprobe accepts it
  * and the upload ends in a normal answer. The same file then goes up with `curl -F files=@…` for
- * comparison. Prints `{ sizeMB, client: { seconds, MBps, peakRssMB }, curl: { seconds, MBps }, ratio }`,
+ * comparison. Prints `{ sizeMB, client: { seconds, MBps, peakRssMB, baselineRssMB }, curl: { seconds, MBps }, ratio }`,
  * where `ratio` = client MBps / curl MBps (1 = as fast as curl).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -24,7 +24,8 @@ const SERVE_FLAG = '--serve-emulator';
 
 export interface UploadBenchResult {
   sizeMB: number;
-  client: { seconds: number; MBps: number; peakRssMB: number };
+  /** `baselineRssMB`: RSS just before the upload (tsx, its loader thread and the imported modules). */
+  client: { seconds: number; MBps: number; peakRssMB: number; baselineRssMB: number };
   curl: { seconds: number; MBps: number };
   ratio: number;
 }
@@ -115,6 +116,7 @@ export async function runUploadBench(sizeMB = 1024): Promise<UploadBenchResult> 
       renewSession: async () => sessionId,
     };
 
+    const baselineRssMB = process.memoryUsage().rss / MB;
     const rss = sampleRss();
     const clientStart = performance.now();
     await client.uploadFiles(session, [
@@ -148,7 +150,12 @@ export async function runUploadBench(sizeMB = 1024): Promise<UploadBenchResult> 
     const curlMBps = sizeMB / curlSeconds;
     return {
       sizeMB,
-      client: { seconds: round(clientSeconds), MBps: round(clientMBps), peakRssMB: round(peakRssMB, 1) },
+      client: {
+        seconds: round(clientSeconds),
+        MBps: round(clientMBps),
+        peakRssMB: round(peakRssMB, 1),
+        baselineRssMB: round(baselineRssMB, 1),
+      },
       curl: { seconds: round(curlSeconds), MBps: round(curlMBps) },
       ratio: round(clientMBps / curlMBps),
     };
