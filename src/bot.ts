@@ -134,38 +134,41 @@ export function createBot(deps: BotDeps): Bot {
     });
   }
 
-  /** Everything up to queuing, in arrival order per chat. Returns the queued work to wait for, if any. */
+  /**
+   * Everything up to queuing, in arrival order per chat. Returns the queued work to wait for, if any — boxed,
+   * because an async function returning a bare promise would adopt it and hold the chat's line until it ends.
+   */
   async function accept(
     ctx: FlowContext,
     intent: Exclude<Intent, { kind: 'ignore' }>,
-  ): Promise<Promise<unknown> | undefined> {
+  ): Promise<{ queued?: Promise<unknown> }> {
     const record = await ctx.store.getChat(ctx.chatKey);
     if (!record.greeted) {
       const connected = await connectFlow(ctx);
       // The greeting already says what /start and /help would; a failed connection was explained.
-      if (!connected || intent.kind === 'start' || intent.kind === 'help') return undefined;
+      if (!connected || intent.kind === 'start' || intent.kind === 'help') return {};
     }
     switch (intent.kind) {
       case 'start':
       case 'help':
         await helpFlow(ctx);
-        return undefined;
+        return {};
       case 'credits':
         await run(ctx, creditsFlow);
-        return undefined;
+        return {};
       case 'state':
         await run(ctx, stateFlow);
-        return undefined;
+        return {};
       case 'cancel':
         await cancelFlow(ctx, queue);
-        return undefined;
+        return {};
       case 'new':
         await run(ctx, (c) => newProjectFlow(c, queue));
-        return undefined;
+        return {};
       case 'upload':
         if (ctx.message.attachments.length === 0) {
           await askForFileFlow(ctx);
-          return undefined;
+          return {};
         }
         break;
       default:
@@ -173,7 +176,7 @@ export function createBot(deps: BotDeps): Bot {
     }
     const { ahead, done } = enqueue(ctx, intent as QueuedIntent);
     if (ahead > 0) await ctx.port.sendText(ctx.chat, ctx.t.queued(ahead), { replyTo: ctx.message.id });
-    return done;
+    return { queued: done };
   }
 
   async function apologize(ctx: FlowContext, bug: unknown): Promise<void> {
@@ -202,7 +205,8 @@ export function createBot(deps: BotDeps): Bot {
       void tail.then(() => {
         if (intake.get(key) === tail) intake.delete(key);
       });
-      await await accepted;
+      const { queued } = await accepted;
+      await queued;
     } catch (bug) {
       if (ctx) await apologize(ctx, bug);
       else log.error({ err: bug }, 'bug while handling a message');
