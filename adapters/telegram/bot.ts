@@ -17,6 +17,11 @@ export interface TelegramAdapterOptions {
   token: string;
   /** Bot API root without a trailing slash, e.g. https://api.telegram.org or a local telegram-bot-api. */
   apiRoot: string;
+  /**
+   * The server at `apiRoot` is a `telegram-bot-api --local` one, which lifts the 20 MB download and 50 MB
+   * upload limits to 2000 MB. Default: local unless `apiRoot` is api.telegram.org.
+   */
+  localServer?: boolean;
   handle: HandleMessage;
   log: TelegramLog;
   /**
@@ -74,7 +79,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       throw error;
     }
   });
-  const port = createTelegramPort({ api: bot.api, apiRoot, editThrottleMs: options.editThrottleMs });
+  const port = createTelegramPort({
+    api: bot.api,
+    apiRoot,
+    localServer: options.localServer,
+    editThrottleMs: options.editThrottleMs,
+  });
   const openFile = createFileOpener(bot.api, token, apiRoot);
   const albums = new AlbumCollector<MessagePart>(options.albumQuietMs ?? 800);
   const detached = new Set<Promise<void>>();

@@ -9,14 +9,22 @@ const MB = 1024 * 1024;
 const CLOUD_HOST = 'api.telegram.org';
 
 /**
- * What the Bot API at `apiRoot` lets a bot move: the cloud server caps downloads at 20 MB and uploads at
- * 50 MB; a self-hosted `telegram-bot-api --local` server lifts both to 2000 MB.
+ * Whether `apiRoot` looks like a self-hosted `telegram-bot-api --local` server: anything but the cloud host.
+ * A guess from the URL only, so callers that know better (a proxy in front of the cloud, a test double on
+ * loopback playing the cloud) say so explicitly instead.
  */
-export function telegramLimits(apiRoot: string): ChatPort['limits'] {
-  const cloud = new URL(apiRoot).hostname === CLOUD_HOST;
+export function isLocalBotApi(apiRoot: string): boolean {
+  return new URL(apiRoot).hostname !== CLOUD_HOST;
+}
+
+/**
+ * What the Bot API lets a bot move: the cloud server caps downloads at 20 MB and uploads at 50 MB; a
+ * self-hosted `telegram-bot-api --local` server lifts both to 2000 MB.
+ */
+export function telegramLimits(apiRoot: string, localServer = isLocalBotApi(apiRoot)): ChatPort['limits'] {
   return {
-    maxDownloadBytes: (cloud ? 20 : 2000) * MB,
-    maxUploadBytes: (cloud ? 50 : 2000) * MB,
+    maxDownloadBytes: (localServer ? 2000 : 20) * MB,
+    maxUploadBytes: (localServer ? 2000 : 50) * MB,
     maxTextLength: 4096,
   };
 }

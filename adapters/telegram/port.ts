@@ -19,6 +19,8 @@ import { splitText } from './split-text.js';
 export interface TelegramPortOptions {
   api: Api;
   apiRoot: string;
+  /** The server is a `telegram-bot-api --local` one (2000 MB limits); default: guessed from `apiRoot`. */
+  localServer?: boolean;
   /** Least time between two edits of one message (default 3000 ms). */
   editThrottleMs?: number;
 }
@@ -30,7 +32,7 @@ function isNotModified(error: unknown): boolean {
 /** The ChatPort over grammY's Bot API client. All text goes out plain, with entities, never parse_mode. */
 export function createTelegramPort(options: TelegramPortOptions): ChatPort {
   const { api } = options;
-  const limits = telegramLimits(options.apiRoot);
+  const limits = telegramLimits(options.apiRoot, options.localServer);
 
   const edits = new EditThrottle<{
     chat: ChatRef;

@@ -20,7 +20,10 @@ import { UpdateQueue } from './update-queue.js';
 
 export interface FakeTelegramOptions {
   token: string;
-  /** Behave like `telegram-bot-api --local`: no 20 MB / 50 MB limits, getFile returns absolute paths. */
+  /**
+   * Behave like `telegram-bot-api --local`: 2000 MB limits instead of 20 MB / 50 MB, getFile returns absolute
+   * paths. Give the adapter the same `localServer`: on loopback it cannot tell from the URL.
+   */
   local?: boolean;
   botUsername?: string;
 }
@@ -33,6 +36,8 @@ export interface RecordedCall {
   at: number;
   /** error_code when the fake answered with an error. */
   errorCode?: number;
+  /** `result` of a successful answer (e.g. getFile's file_path). */
+  result?: unknown;
 }
 
 export interface ApiFailure {
@@ -55,8 +60,11 @@ class ApiError extends Error {
 const bad = (description: string) =>
   new ApiError({ error_code: 400, description: `Bad Request: ${description}` });
 const MB = 1024 * 1024;
-const CLOUD_DOWNLOAD_LIMIT = 20 * MB;
-const CLOUD_UPLOAD_LIMIT = 50 * MB;
+/** The same limits the adapter's `telegramLimits` applies for a cloud or a local server. */
+const LIMITS = {
+  cloud: { download: 20 * MB, upload: 50 * MB },
+  local: { download: 2000 * MB, upload: 2000 * MB },
+};
 const MAX_TEXT = 4096;
 
 type Handler = (params: Record<string, unknown>, files: ReceivedFile[], closed: AbortSignal) => unknown;
@@ -67,6 +75,7 @@ export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
 export async function startFakeTelegram(options: FakeTelegramOptions) {
   const { token } = options;
   const local = options.local ?? false;
+  const limits = local ? LIMITS.local : LIMITS.cloud;
   const botUser: User = {
     id: Number(token.split(':')[0]) || 42,
     is_bot: true,
@@ -159,7 +168,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
       return { file_id: value, file_unique_id: `u_${value.slice(0, 8)}`, file_size: undefined };
     const part = received.find((f) => f.field === value.slice('attach://'.length));
     if (!part) throw bad(`file ${value} not found in the request`);
-    if (!local && part.bytes > CLOUD_UPLOAD_LIMIT) {
+    if (part.bytes > limits.upload) {
       throw new ApiError({ error_code: 413, description: 'Request Entity Too Large' });
     }
     params[field] = part;
@@ -267,7 +276,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     getFile: (params) => {
       const file = files.get(String(params.file_id));
       if (!file) throw bad('invalid file_id');
-      if (!local && file.file_size > CLOUD_DOWNLOAD_LIMIT) throw bad('file is too big');
+      if (file.file_size > limits.download) throw bad('file is too big');
       return {
         file_id: file.file_id,
         file_unique_id: file.file_unique_id,
@@ -337,6 +346,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
       if (injected) throw new ApiError(injected);
       if (!handler) throw new ApiError({ error_code: 404, description: 'Not Found: method not found' });
       const result = await handler(params, received, closed.signal);
+      call.result = result;
       if (!res.writableEnded) reply(res, 200, { ok: true, result });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -423,6 +433,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
 
   return {
     apiRoot: `http://127.0.0.1:${port}`,
+    /** Pass as the adapter's `localServer`, so both apply the same limits. */
+    local,
     botUser,
     calls,
     deliveries,
