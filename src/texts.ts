@@ -165,7 +165,7 @@ const en: Texts = {
   exportEmpty: 'Nothing to export yet — the timeline is empty. Send a clip or describe a video first.',
   rendering: (p) => `🎬 Rendering… ${Math.round(p)}%`,
   rendered: '✅ Rendered (100%).',
-  videoCaption: (title) => (title ? `🎬 ${title}` : '🎬 Your video is ready.'),
+  videoCaption: (title) => (title ? `🎬 Your video is ready: ${title}` : '🎬 Your video is ready.'),
   askForFile: (accepted, max) =>
     `Send the file right here in the chat: ${accepted}, up to ${formatBytes(max)}.`,
   uploading: (n) => `📤 Uploading ${n} file${n === 1 ? '' : 's'}…`,
@@ -256,7 +256,7 @@ const zh: Texts = {
   exportEmpty: '还没有可导出的内容——时间线是空的。请先发送视频或描述一个视频。',
   rendering: (p) => `🎬 正在渲染… ${Math.round(p)}%`,
   rendered: '✅ 渲染完成（100%）。',
-  videoCaption: (title) => (title ? `🎬 ${title}` : '🎬 视频已生成。'),
+  videoCaption: (title) => (title ? `🎬 视频已生成：${title}` : '🎬 视频已生成。'),
   askForFile: (accepted, max) => `直接在聊天里发送文件即可：${accepted}，最大 ${formatBytes(max)}。`,
   uploading: (n) => `📤 正在上传 ${n} 个文件…`,
   uploadTooLarge: (name, limit, platformLimited) =>

@@ -40,7 +40,7 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
     renderId = started.id;
     await ctx.store.updateChat(ctx.chatKey, { lastRenderId: started.id });
     ctx.log.info({ renderId }, 'render started');
-    let shownPercent = -1;
+    let shownPercent = 0; // the progress message starts at 0%
     const done = await nemo.waitForRender(conn, started.id, {
       signal,
       onProgress: (status) => {
