@@ -113,6 +113,12 @@ describe('fault injection', () => {
     expect(emu.tokens.get(token)!.credits.available).toBe(50);
   });
 
+  it('drops a stream right after its headers with dropAfterEvents 0', async () => {
+    emu.inject({ endpoint: 'run-sse', dropAfterEvents: 0 });
+    const { raw, broke } = await readUntilClosed(sid, 'add music');
+    expect({ raw, broke }).toEqual({ raw: '', broke: true });
+  });
+
   it('resets the connection before answering', async () => {
     emu.inject({ endpoint: 'render-poll', resetConnection: true });
     await expect(call(emu, 'GET', '/api/render/proxy/lambda/render_x', { token })).rejects.toThrow();

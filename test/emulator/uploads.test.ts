@@ -4,11 +4,20 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { FormData, fetch, request } from 'undici';
+import { Client, FormData, fetch, request } from 'undici';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../fakes/nemo/emulator.js';
 import { makeAudio, makeClip, makeFakeExecutable, makeImage } from '../fixtures/media.js';
-import { anonymousToken, authHeaders, call, getState, type Json, newSession } from './helpers.js';
+import {
+  anonymousToken,
+  authHeaders,
+  call,
+  contentEvents,
+  getState,
+  type Json,
+  newSession,
+  runSseBody,
+} from './helpers.js';
 
 const MB = 1024 * 1024;
 let emu: Emulator;
@@ -117,6 +126,38 @@ describe('multipart uploads', () => {
   it('rejects a name whose extension is not accepted with 4001', async () => {
     const clip = await makeClip({ seconds: 1, width: 320, height: 240 });
     expect((await uploadFiles([clip], ['movie.exe'])).code).toBe(4001);
+  });
+
+  it('keeps a connection usable after refusing a small upload early', async () => {
+    // One connection only: the edit below travels on the socket that carried the refused upload,
+    // and must outlive the moment the emulator cuts sockets whose refused body was left unread.
+    const client = new Client(emu.url, { pipelining: 1 });
+    try {
+      const form = new FormData();
+      form.append(
+        'files',
+        await openAsBlob(await makeClip({ seconds: 1, width: 320, height: 240 })),
+        'movie.exe',
+      );
+      const refused = await fetch(`${emu.url}${uploadPath()}`, {
+        method: 'POST',
+        headers: authHeaders(token),
+        body: form,
+        dispatcher: client,
+      });
+      expect(((await refused.json()) as Json).code).toBe(4001);
+      emu.options.heartbeatMs = 300;
+      const edit = await client.request({
+        path: '/run_sse',
+        method: 'POST',
+        headers: { ...authHeaders(token), 'content-type': 'application/json' },
+        body: JSON.stringify(runSseBody(sid, 'generate a forest video')),
+      });
+      expect(contentEvents(await edit.body.text()).length).toBeGreaterThan(3);
+    } finally {
+      emu.options.heartbeatMs = 50;
+      await client.close();
+    }
   });
 
   it('answers 4002 as soon as a file crosses maxUploadBytes, without reading the rest', async () => {

@@ -1,6 +1,13 @@
 /**
  * A NemoVideo backend on 127.0.0.1 for tests and local runs: the contract is in
  * /work/notes/EMULATOR-CONTRACT.md, the protocol in /work/shared/nemo-api.md.
+ *
+ * Edit messages are read by keyword (edit-script.ts): "music"/"BGM", "title"/"text" (a "quoted"
+ * text becomes the title), "trim"/"cut" ("to 5s"), "cinematic"/"color"/"look", and generation
+ * prompts ("generate …", "create a video …", "turn these … into …"). Test hooks in the message:
+ * "GUI" makes the reply say "click the Export button"; "#stream-error" ends the stream with an
+ * ADK `{error}` event; "#temporary-issue" appends the backend's "temporary issue" noise.
+ * Uploads, renders and generated clips are served from `<url>/media/<name>` without auth.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';

@@ -25,13 +25,18 @@ function match(method: string, pathname: string) {
 
 /**
  * For answers given before the request body was read (4002): the request stays paused, so the
- * client's writes stall while it reads the answer; the socket is destroyed a moment later. Not
- * `Connection: close`: Node would destroy the socket at once, and the client would see a reset
- * (EPIPE) instead of the answer.
+ * client's writes stall while it reads the answer. A moment later the socket is destroyed if the
+ * body is still unread (it cannot carry another request); a body that had fully arrived leaves a
+ * healthy keep-alive socket. Not `Connection: close`: Node would destroy the socket at once, and
+ * the client would see a reset (EPIPE) instead of the answer.
  */
 function closeAfterAnswer(res: ServerResponse): void {
-  const socket = res.socket;
-  res.once('finish', () => setTimeout(() => socket?.destroy(), LINGER_MS).unref());
+  const { socket, req } = res;
+  res.once('finish', () =>
+    setTimeout(() => {
+      if (!req.complete) socket?.destroy();
+    }, LINGER_MS).unref(),
+  );
 }
 
 function sendFailure(res: ServerResponse, error: unknown): void {
