@@ -96,17 +96,43 @@ export function nextStepButtons(t: Texts, withExport: boolean): Button[][] {
   return [row];
 }
 
-/** Resolves after `ms` unless the signal fires first. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
+/**
+ * One message that shows a job's progress and ends with its outcome. Edits go out one at a time and in order,
+ * so a late "still working" can never overwrite the final text; while one edit is in flight only the newest
+ * pending text is kept (platforms rate-limit edits).
+ */
+export class ProgressMessage {
+  private chain: Promise<void> = Promise.resolve();
+  private pending: string | undefined;
+  private finished = false;
+
+  private constructor(
+    private readonly ctx: FlowContext,
+    readonly id: string,
+  ) {}
+
+  static async send(ctx: FlowContext, text: string): Promise<ProgressMessage> {
+    const sent = await reply(ctx, text);
+    return new ProgressMessage(ctx, sent.id);
+  }
+
+  update(text: string): void {
+    if (this.finished) return;
+    const idle = this.pending === undefined;
+    this.pending = text;
+    if (!idle) return;
+    this.chain = this.chain.then(async () => {
+      const latest = this.pending;
+      this.pending = undefined;
+      if (latest !== undefined && !this.finished) await editQuietly(this.ctx, this.id, latest);
+    });
+  }
+
+  async finish(text: string, buttons?: Button[][]): Promise<void> {
+    this.finished = true;
+    await this.chain;
+    await editQuietly(this.ctx, this.id, text, buttons);
+  }
 }
 
 /** The profile's first example: what the user is told to try next. */

@@ -10,7 +10,7 @@ import { scrubSecrets } from '../logger.js';
 import type { Button } from '../messages.js';
 import { describeChanges, parseDraft } from '../nemo/draft.js';
 import { NemoError } from '../nemo/index.js';
-import { editQuietly, type FlowContext, firstExample, nextStepButtons, reply } from './context.js';
+import { type FlowContext, firstExample, nextStepButtons, ProgressMessage, reply } from './context.js';
 import { describeFailure } from './error-messages.js';
 import { translateGuiText } from './gui-translate.js';
 import { viewTimeline } from './state.js';
@@ -29,11 +29,8 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
   // The timeline before the edit, to tell what changed when the agent says nothing.
   const before = parseDraft((await ctx.nemo.getState(ctx.conn, { signal: ctx.signal })).draft);
 
-  const progress = await reply(ctx, t.working);
-  const ticker = setInterval(
-    () => void editQuietly(ctx, progress.id, t.stillWorking(elapsed())),
-    ctx.progressIntervalMs,
-  );
+  const progress = await ProgressMessage.send(ctx, t.working);
+  const ticker = setInterval(() => progress.update(t.stillWorking(elapsed())), ctx.progressIntervalMs);
   const stream = new TextCollector();
   let lastTyping = 0;
   const typing = () => {
@@ -91,17 +88,17 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
   }
 
   if (ending === 'cancelled') {
-    await editQuietly(ctx, progress.id, t.cancelledJob);
+    await progress.finish(t.cancelledJob);
     return;
   }
   if (ending === 'failed-before-start') {
     // Nothing reached the agent, so nothing was charged and nothing changed.
-    await editQuietly(ctx, progress.id, await describeFailure(ctx, failure));
+    await progress.finish(await describeFailure(ctx, failure));
     return;
   }
 
   await relay(stream.takeAll());
-  await editQuietly(ctx, progress.id, t.finished(elapsed()));
+  await progress.finish(t.finished(elapsed()));
   const mention = elapsed() >= ctx.progressIntervalMs ? ctx.message.sender : undefined;
 
   if (ending === 'interrupted' || ending === 'timeout') {

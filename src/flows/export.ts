@@ -4,7 +4,7 @@
  */
 import type { Button } from '../messages.js';
 import { isExportable, parseDraft, timelineLengthMs } from '../nemo/draft.js';
-import { editQuietly, type FlowContext, reply } from './context.js';
+import { type FlowContext, ProgressMessage, reply } from './context.js';
 import { describeFailure } from './error-messages.js';
 
 /** Chat platforms drop an "uploading video…" indicator after about 5 s. */
@@ -21,7 +21,7 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
   }
   const lengthMs = timelineLengthMs(draft);
 
-  const progress = await reply(ctx, t.rendering(0));
+  const progress = await ProgressMessage.send(ctx, t.rendering(0));
   const showUploading = () => void ctx.port.showAction(ctx.chat, 'upload_video').catch(() => undefined);
   showUploading();
   const actionTimer = setInterval(showUploading, ACTION_EVERY_MS);
@@ -34,7 +34,6 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
         .catch((error) => ctx.log.warn({ err: error }, 'render cancel failed'));
   };
   signal.addEventListener('abort', cancelRender, { once: true });
-  ctx.metrics?.runningJobs.inc({ kind: 'render' });
   try {
     const started = await nemo.startRender(conn, state.draft, { signal });
     renderId = started.id;
@@ -47,15 +46,15 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
         const percent = Math.floor(status.progress);
         if (percent === shownPercent || status.status === 'completed') return;
         shownPercent = percent;
-        void editQuietly(ctx, progress.id, t.rendering(percent));
+        progress.update(t.rendering(percent));
       },
     });
     if (done.status !== 'completed' || !done.outputUrl) {
       // waitForRender reports failures as errors; anything else here is a render that was cancelled.
-      await editQuietly(ctx, progress.id, t.cancelledJob);
+      await progress.finish(t.cancelledJob);
       return;
     }
-    await editQuietly(ctx, progress.id, t.rendered);
+    await progress.finish(t.rendered);
     const long = ctx.clock.now() - startedAt >= ctx.progressIntervalMs;
     const buttons: Button[][] = [
       [{ label: t.buttons.download, action: 'download', url: done.outputUrl }],
@@ -80,11 +79,10 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
     await ctx.store.updateChat(ctx.chatKey, { lastVideoUrl: done.outputUrl });
     ctx.metrics?.deliveries.inc({ platform: ctx.port.platform, mode: 'video' });
   } catch (error) {
-    await editQuietly(ctx, progress.id, await describeFailure(ctx, error));
+    await progress.finish(await describeFailure(ctx, error));
   } finally {
     clearInterval(actionTimer);
     signal.removeEventListener('abort', cancelRender);
-    ctx.metrics?.runningJobs.dec({ kind: 'render' });
   }
 }
 

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Connections } from '../../src/conversation/connection.js';
+import { createLogger } from '../../src/logger.js';
+import { NemoClient } from '../../src/nemo/index.js';
+import { createStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/store.js';
+import { type Emulator, startEmulator } from '../fakes/nemo/emulator.js';
+
+const log = createLogger({ level: 'silent' });
+let emulator: Emulator;
+let store: Store;
+let nemo: NemoClient;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  store = await createStore({ redisUrl: inject('redisUrl'), keyPrefix: `conn:${randomUUID()}:` });
+  nemo = new NemoClient({
+    baseUrl: emulator.url,
+    skill: { source: 'video-models', version: '1.0.0', platform: 'unknown' },
+    rateLimitRetryMs: 10,
+    renderPollMaxMs: 50,
+  });
+});
+afterAll(async () => {
+  await store.close();
+  await emulator.close();
+});
+
+const never = async () => undefined;
+
+describe('ChatConnection', () => {
+  it('creates one token and one session for concurrent first calls of a chat', async () => {
+    const clock = { now: () => Date.now() };
+    const connections = new Connections({ nemo, store, log, clock });
+    const a = connections.for('test:concurrent', 'en', never);
+    const b = connections.for('test:concurrent', 'en', never);
+    const [s1, s2] = await Promise.all([a.sessionId(), b.sessionId()]);
+    expect(s1).toBe(s2);
+    const record = await store.getChat('test:concurrent');
+    expect(
+      emulator.requests.filter(
+        (r) => r.endpoint === 'anonymous-token' && r.headers['x-client-id'] === record.clientId,
+      ),
+    ).toHaveLength(1);
+    expect(emulator.sessions.get(s1)?.language).toBe('en');
+    // The token is kept in the store only, and reused.
+    expect(await a.token()).toBe(record.token);
+  });
+
+  it('renews a token that is about to expire', async () => {
+    let now = Date.now();
+    const connections = new Connections({ nemo, store, log, clock: { now: () => now } });
+    const conn = connections.for('test:expiry', 'en', never);
+    const first = await conn.token();
+    const { tokenExpiresAt } = await store.getChat('test:expiry');
+    now = tokenExpiresAt! - 1000;
+    const second = await conn.token();
+    expect(second).not.toBe(first);
+  });
+
+  it('uses the operator token for every chat and never asks for an anonymous one', async () => {
+    const before = emulator.requestsTo('anonymous-token').length;
+    const connections = new Connections({
+      nemo,
+      store,
+      log,
+      clock: { now: () => Date.now() },
+      operatorToken: 'nmv_usr_op',
+    });
+    const conn = connections.for('test:operator', 'zh-CN', never);
+    expect(await conn.token()).toBe('nmv_usr_op');
+    expect(await conn.refreshToken()).toBe('nmv_usr_op');
+    expect(conn.registered).toBe(true);
+    expect(emulator.requestsTo('anonymous-token')).toHaveLength(before);
+    expect((await store.getChat('test:operator')).token).toBeUndefined();
+  });
+
+  it('renewSession makes a new session and tells the chat; startNewSession does not', async () => {
+    let told = 0;
+    const connections = new Connections({ nemo, store, log, clock: { now: () => Date.now() } });
+    const conn = connections.for('test:renew', 'en', async () => {
+      told++;
+    });
+    const first = await conn.sessionId();
+    const renewed = await conn.renewSession();
+    const fresh = await conn.startNewSession();
+    expect(new Set([first, renewed, fresh]).size).toBe(3);
+    expect(told).toBe(1);
+    expect((await store.getChat('test:renew')).sessionId).toBe(fresh);
+  });
+});
