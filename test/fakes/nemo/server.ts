@@ -24,7 +24,7 @@ function match(method: string, pathname: string) {
 }
 
 /**
- * For answers given before the request body was read (4002): the request stays paused, so the
+ * For answers given before the request body was read (4001 by name, 4002): the request stays paused, so the
  * client's writes stall while it reads the answer. A moment later the socket is destroyed if the
  * body is still unread (it cannot carry another request); a body that had fully arrived leaves a
  * healthy keep-alive socket. Not `Connection: close`: Node would destroy the socket at once, and
