@@ -102,7 +102,11 @@ export class ConsolePort implements ChatPort {
   }
 
   private print(prefix: string, text: string, buttons?: Button[][]): void {
-    const body = text.split('\n').join(`\n${INDENT}`);
+    // Continuation lines are indented under the prefix; blank lines stay blank (no trailing spaces).
+    const body = text
+      .split('\n')
+      .map((line, i) => (i === 0 || line === '' ? line : INDENT + line))
+      .join('\n');
     const hint = buttons?.length ? `\n${INDENT}${formatButtons(buttons)}` : '';
     this.options.output.write(`${prefix}${body}${hint}\n`);
   }
