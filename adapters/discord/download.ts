@@ -12,6 +12,15 @@ export class DownloadError extends Error {
 // CDNs (and the backend's video links) may redirect to signed storage URLs.
 const dispatcher = new Agent().compose(interceptors.redirect({ maxRedirections: 3 }));
 
+/**
+ * Stops a download the caller will not read. undici reports a body destroyed before its end as an
+ * 'error' event ("Request aborted"); with no listener that is an uncaught exception that ends the process.
+ */
+export function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 export interface Download {
   body: Readable;
   /** Content-Length when the server sent one. */
@@ -22,7 +31,7 @@ export interface Download {
 export async function download(url: string, signal?: AbortSignal): Promise<Download> {
   const response = await request(url, { dispatcher, signal });
   if (response.statusCode !== 200) {
-    response.body.destroy();
+    discard(response.body);
     throw new DownloadError(response.statusCode);
   }
   const length = Number(response.headers['content-length']);

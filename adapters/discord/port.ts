@@ -52,8 +52,8 @@ function clampText(text: string): string {
 }
 
 /**
- * The ChatPort for one interaction, deferred on arrival. The first answer fills the deferred reply,
- * later ones are follow-ups. Once the interaction token is past its lifetime (or Discord says it is
+ * The ChatPort for one interaction, deferred on arrival. The first answer fills the deferred reply
+ * (unless it must notify someone: edits never notify), later ones are follow-ups. Once the interaction token is past its lifetime (or Discord says it is
  * invalid) answers go to the channel with the bot token instead, and edits of interaction messages
  * become new channel messages that later edits then change.
  */
@@ -92,11 +92,15 @@ export class InteractionPort implements ChatPort {
       for (const [index, piece] of pieces.entries()) {
         const first = index === 0;
         const last = index === pieces.length - 1;
-        sent = await this.deliver(chat, {
-          content: first ? prefix + piece : piece,
-          allowedMentions: mentionsFor(first ? options.mention : undefined),
-          components: last && options.buttons ? rowsOf(options.buttons) : [],
-        });
+        sent = await this.deliver(
+          chat,
+          {
+            content: first ? prefix + piece : piece,
+            allowedMentions: mentionsFor(first ? options.mention : undefined),
+            components: last && options.buttons ? rowsOf(options.buttons) : [],
+          },
+          first && Boolean(options.mention),
+        );
       }
       return sent!;
     });
@@ -132,16 +136,24 @@ export class InteractionPort implements ChatPort {
       this.options.log,
     );
     const own = body.components ?? [];
+    // The link message has its own download button: the core's button to the same URL would repeat it.
+    const buttons = (options.buttons ?? []).map((row) =>
+      own.length > 0 ? row.filter((button) => button.url !== video.url) : row,
+    );
     const content = [options.mention ? userMention(options.mention.id) : '', video.caption ?? '']
       .filter(Boolean)
       .join(' ');
     return this.serial(() =>
-      this.deliver(chat, {
-        ...body,
-        content: clampText(content),
-        allowedMentions: mentionsFor(options.mention),
-        components: [...own, ...rowsOf(options.buttons ?? [], MAX_ROWS - own.length)],
-      }),
+      this.deliver(
+        chat,
+        {
+          ...body,
+          content: clampText(content),
+          allowedMentions: mentionsFor(options.mention),
+          components: [...own, ...rowsOf(buttons, MAX_ROWS - own.length)],
+        },
+        Boolean(options.mention),
+      ),
     );
   }
 
@@ -175,14 +187,24 @@ export class InteractionPort implements ChatPort {
     this.options.log.info('discord: interaction token expired, answering in the channel');
   }
 
-  private async deliver(chat: ChatRef, payload: BaseMessageOptions): Promise<SentMessage> {
+  /**
+   * Sends a new answer. `notifies`: the answer mentions someone who must be notified. Filling the deferred
+   * reply is an edit, and edits never notify, so such an answer replaces the placeholder with a follow-up.
+   */
+  private async deliver(chat: ChatRef, payload: BaseMessageOptions, notifies = false): Promise<SentMessage> {
     if (this.tokenUsable()) {
       try {
-        if (this.original !== 'placeholder') return { id: (await this.interaction.followUp(payload)).id };
-        const message = await this.interaction.editReply(payload);
-        this.original = 'answered';
-        this.originalId = message.id;
-        return { id: message.id };
+        if (this.original === 'placeholder' && !notifies) {
+          const message = await this.interaction.editReply(payload);
+          this.original = 'answered';
+          this.originalId = message.id;
+          return { id: message.id };
+        }
+        if (this.original === 'placeholder') {
+          await this.interaction.deleteReply();
+          this.original = 'deleted';
+        }
+        return { id: (await this.interaction.followUp(payload)).id };
       } catch (error) {
         this.markTokenDead(error);
       }

@@ -9,7 +9,7 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { OutgoingVideo } from '../../src/messages.js';
-import { download } from './download.js';
+import { discard, download } from './download.js';
 import { describeError } from './errors.js';
 import { text } from './texts.js';
 
@@ -20,7 +20,7 @@ async function readCapped(body: Readable, limit: number): Promise<Buffer | undef
   for await (const chunk of body) {
     size += (chunk as Buffer).length;
     if (size > limit) {
-      body.destroy();
+      discard(body);
       return undefined;
     }
     chunks.push(chunk as Buffer);
@@ -38,7 +38,7 @@ async function fetchIfFits(video: OutgoingVideo, limit: number, log: Logger): Pr
   try {
     const { body, length } = await download(video.url);
     if (length !== undefined && length > limit) {
-      body.destroy();
+      discard(body);
       return undefined;
     }
     return await readCapped(body, limit);

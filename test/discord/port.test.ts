@@ -92,6 +92,25 @@ describe('discord port: answering through the interaction', () => {
     expect(followUp!.pings).toEqual({ everyone: false, users: [requester], roles: [] });
   });
 
+  it('replaces the placeholder with a follow-up when the first answer must ping the requester', async () => {
+    const handled = h.nextMessage(async (message, port) => {
+      const done = await port.sendText(message.chat, 'Your video is ready', { mention: message.sender });
+      const later = await port.sendText(message.chat, 'Anything else?');
+      return { requester: message.sender.id, done, later };
+    });
+    const sent = h.fake.sendInteraction({ type: 'command', name: 'export' });
+    const { result } = await handled;
+
+    // Filling the deferred reply would be an edit, and edits never notify anyone.
+    expect(webhookCalls(sent, 'PATCH', '/messages/@original')).toEqual([]);
+    expect(webhookCalls(sent, 'DELETE', '/messages/@original')).toHaveLength(1);
+    const [ping, later] = webhookCalls(sent, 'POST');
+    expect(ping!.message!.id).toBe(result.done.id);
+    expect(ping!.pings).toEqual({ everyone: false, users: [result.requester], roles: [] });
+    expect(later!.message!.id).toBe(result.later.id);
+    expect(later!.pings).toEqual(NOBODY);
+  });
+
   it('splits long text at 2000 characters on word boundaries, buttons on the last piece', async () => {
     const words = Array.from({ length: 900 }, (_, i) => `word${i}`).join(' ');
     const handled = h.nextMessage(async (message, port) =>
@@ -196,6 +215,58 @@ describe('discord port: answering through the interaction', () => {
     }
     // A declared size over the limit is not even downloaded.
     expect(h.fake.downloads.some((path) => declaredSize.endsWith(path))).toBe(false);
+  });
+
+  it('sends the link when the video cannot be downloaded (an expired CDN link answers 404)', async () => {
+    const url = `${h.fake.apiRoot.replace(/\/api$/, '')}/attachments/gone/1/expired.mp4`;
+    const handled = h.nextMessage(async (message, port) =>
+      port.sendVideo(message.chat, { url, fileName: 'expired.mp4' }),
+    );
+    const sent = h.fake.sendInteraction({ type: 'command', name: 'export' });
+    await handled;
+
+    const [link] = webhookCalls(sent, 'PATCH', '/messages/@original');
+    expect(link!.files).toEqual([]);
+    expect(link!.body.embeds[0]).toMatchObject({ title: 'expired.mp4', url });
+    expect(h.logLines.some((line) => line.includes('sending a link instead'))).toBe(true);
+  });
+
+  it('keeps one download button when the core offers a link to the same video', async () => {
+    const url = h.fake.hostFile('large.mp4', randomBytes(4096), 'video/mp4');
+    const handled = h.nextMessage(async (message, port) =>
+      port.sendVideo(
+        message.chat,
+        { url, fileName: 'large.mp4' },
+        {
+          buttons: [
+            [{ label: 'Download', action: 'download', url }],
+            [{ label: 'Status', action: 'status' }],
+          ],
+        },
+      ),
+    );
+    const sent = h.fake.sendInteraction({ type: 'command', name: 'export', attachmentSizeLimit: 1024 });
+    await handled;
+
+    const [link] = webhookCalls(sent, 'PATCH', '/messages/@original');
+    expect(link!.files).toEqual([]);
+    expect(link!.body.components).toEqual([
+      {
+        type: ComponentType.ActionRow,
+        components: [{ type: ComponentType.Button, style: ButtonStyle.Link, label: 'Download video', url }],
+      },
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Secondary,
+            label: 'Status',
+            custom_id: 'a:status',
+          },
+        ],
+      },
+    ]);
   });
 });
 
