@@ -116,6 +116,12 @@ describe('multipart uploads', () => {
     expect(tracks).toEqual([0, 1]);
   });
 
+  it('keeps a UTF-8 file name intact', async () => {
+    const clip = await makeClip({ seconds: 1, width: 320, height: 240 });
+    const answer = await uploadFiles([clip], ['夏天 clip été.mp4']);
+    expect(answer.data.files[0].filename).toBe('夏天 clip été.mp4');
+  });
+
   it('rejects an executable renamed clip.mp4 with 4001 and keeps the draft as it was', async () => {
     const answer = await uploadFiles([await makeFakeExecutable()]);
     expect(answer).toMatchObject({ code: 4001, data: null });

@@ -25,6 +25,8 @@ export type * from './types.js';
 /** Defaults suit tests (fast); main.ts passes slower, more lifelike timings. */
 export const DEFAULT_OPTIONS: Readonly<Required<EmulatorOptions>> = {
   port: 0,
+  host: '127.0.0.1',
+  publicUrl: '',
   renderStepMs: 300,
   editDelayMs: 20,
   heartbeatMs: 50,
@@ -116,10 +118,10 @@ class RunningEmulator implements Emulator {
   }
 }
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
@@ -137,11 +139,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const state = new EmulatorState(resolved, tmpDir);
   const server = createEmulatorServer(state);
   try {
-    resolved.port = await listen(server, resolved.port);
+    resolved.port = await listen(server, resolved.port, resolved.host);
   } catch (error) {
     await rm(tmpDir, { recursive: true, force: true });
     throw error;
   }
-  state.url = `http://127.0.0.1:${resolved.port}`;
+  state.url = resolved.publicUrl || `http://127.0.0.1:${resolved.port}`;
   return new RunningEmulator(state, server);
 }

@@ -14,6 +14,8 @@ function numberFromEnv(name: string, fallback: number): number {
 
 const emulator = await startEmulator({
   port: numberFromEnv('EMULATOR_PORT', 4010),
+  host: process.env.EMULATOR_HOST || '127.0.0.1',
+  publicUrl: process.env.EMULATOR_PUBLIC_URL || '',
   renderStepMs: numberFromEnv('EMULATOR_RENDER_STEP_MS', 3000),
   editDelayMs: numberFromEnv('EMULATOR_EDIT_DELAY_MS', 400),
   heartbeatMs: numberFromEnv('EMULATOR_HEARTBEAT_MS', 2000),

@@ -30,7 +30,12 @@ export function receiveMultipart(
     let parser: busboy.Busboy;
     try {
       // One byte over the limit reaches saveToDisk, which is what reports "too large".
-      parser = busboy({ headers: req.headers, limits: { fileSize: limitBytes + 1 } });
+      // RFC 7578 filenames are UTF-8; busboy's default latin1 would garble non-ASCII names.
+      parser = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        limits: { fileSize: limitBytes + 1 },
+      });
     } catch {
       reject(new UploadRejected('malformed'));
       return;

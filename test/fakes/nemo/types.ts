@@ -1,8 +1,12 @@
 /** The emulator's public types: the contract in /work/notes/EMULATOR-CONTRACT.md. */
 
 export interface EmulatorOptions {
-  /** 0 (default) = any free port on 127.0.0.1. */
+  /** 0 (default) = any free port. */
   port?: number;
+  /** Address to listen on: 127.0.0.1 (default); 0.0.0.0 inside a container so the bot's container reaches it. */
+  host?: string;
+  /** Base of the links it hands out (media, downloads) when clients reach it by another name, e.g. http://emulator:4010. */
+  publicUrl?: string;
   /** Time per render phase pending → processing → completed. */
   renderStepMs?: number;
   /** Gap between SSE events of an edit. */
