@@ -51,7 +51,7 @@ export interface E2E {
   sessionOf(chatId: number, threadId?: number): Promise<EmulatedSession>;
   /** Messages the bot sent in a chat, as they look now (after their edits), oldest first. */
   botMessages(chatId: number): Message[];
-  /** Every text the fake was asked to show, the log lines, and the secrets that must be in neither. */
+  /** Tokens or secrets found in any text the fake was asked to show, or in the log; empty when clean. */
   leaks(): string[];
   close(): Promise<void>;
 }
