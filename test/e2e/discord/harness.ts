@@ -168,6 +168,24 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   };
 }
 
+/**
+ * Where a secret went that must not have: a message body or file name sent to Discord, or a log line. Calls
+ * are named by position only, since their routes hold interaction tokens. Empty when all is clean.
+ */
+export function leakedSecrets(h: E2E): string[] {
+  const secrets = h.secrets();
+  const leaks: string[] = [];
+  const check = (where: string, text: string) => {
+    if (/nmv_usr_/.test(text) || secrets.some((secret) => text.includes(secret))) leaks.push(where);
+  };
+  for (const [index, call] of h.fake.calls.entries()) {
+    const sent = JSON.stringify({ body: call.body, files: call.files.map((f) => f.name) });
+    check(`call ${index} (${call.method})`, sent);
+  }
+  for (const [index, line] of h.logLines.entries()) check(`log line ${index}`, line);
+  return leaks;
+}
+
 /** The conversation's one finished render and the bytes of its MP4, as the emulator serves them. */
 export async function renderedFile(
   h: E2E,

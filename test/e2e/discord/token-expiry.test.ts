@@ -7,7 +7,7 @@ import { ButtonStyle, InteractionResponseType } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_USER, type FakeUpload } from '../../fakes/discord/server.js';
 import { makeClip } from '../../fixtures/media.js';
-import { type E2E, renderedFile, sha256, startE2E } from './harness.js';
+import { type E2E, leakedSecrets, renderedFile, sha256, startE2E } from './harness.js';
 
 const TOKEN_LIFETIME_MS = 1500;
 
@@ -70,5 +70,10 @@ describe('discord end to end: delivery after the interaction token expired', () 
       style: ButtonStyle.Link,
       url: render!.outputUrl,
     });
+  });
+
+  it('no token reached Discord in a message or the log, also on the channel fallback', () => {
+    expect(h.fake.calls.some((c) => c.auth === 'bot' && c.route.startsWith('/channels/'))).toBe(true);
+    expect(leakedSecrets(h)).toEqual([]);
   });
 });
