@@ -67,12 +67,14 @@ function sendLink(input: SendVideoInput, size: number | undefined): Promise<Sent
     video.caption,
     `Your video ${video.fileName}${sizeNote} is too large to send here. Download it with the button below.`,
   ];
+  const offered = input.options.buttons ?? [];
+  // The core may already offer a button to the same URL (export does): one download button is enough.
+  const linked = offered.some((row) => row.some((button) => button.url === video.url));
   return input.sendText(input.chat, lines.filter(Boolean).join('\n\n'), {
     ...input.options,
-    buttons: [
-      [{ label: 'Download video', action: 'download', url: video.url }],
-      ...(input.options.buttons ?? []),
-    ],
+    buttons: linked
+      ? offered
+      : [[{ label: 'Download video', action: 'download', url: video.url }], ...offered],
   });
 }
 
