@@ -6,7 +6,14 @@
 export class AlbumCollector<T> {
   private readonly albums = new Map<
     string,
-    { parts: T[]; timer: NodeJS.Timeout; done: (parts: T[]) => void }
+    {
+      parts: T[];
+      timer: NodeJS.Timeout;
+      done: (parts: T[]) => void;
+      /** Settles right after `done`; what later messages of the conversation wait for. */
+      handedOver: Promise<void>;
+      release: () => void;
+    }
   >();
 
   constructor(private readonly quietMs: number) {}
@@ -24,8 +31,21 @@ export class AlbumCollector<T> {
     }
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.finish(key), this.quietMs);
-      this.albums.set(key, { parts: [part], timer, done: resolve });
+      let release = () => {};
+      const handedOver = new Promise<void>((settle) => {
+        release = settle;
+      });
+      this.albums.set(key, { parts: [part], timer, done: resolve, handedOver, release });
     });
+  }
+
+  /**
+   * Resolves once every album whose key starts with `prefix` has been handed over (at once when none is
+   * gathering). A message sent after an album waits for it, so the two reach the bot in the order sent.
+   */
+  async handedOver(prefix: string): Promise<void> {
+    const open = [...this.albums].filter(([key]) => key.startsWith(prefix));
+    await Promise.all(open.map(([, album]) => album.handedOver));
   }
 
   /** Hands over every album gathered so far, e.g. when the bot stops. */
@@ -38,6 +58,8 @@ export class AlbumCollector<T> {
     if (!album) return;
     clearTimeout(album.timer);
     this.albums.delete(key);
+    // The album's own continuation is queued first, so it moves on before the messages waiting for it.
     album.done(album.parts);
+    album.release();
   }
 }

@@ -114,10 +114,16 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   });
 
   // Album parts are gathered before `sequentialize`: a part waiting there would block the parts after it.
+  // A message sent after an album of its conversation waits until the album is handed over, so "here are
+  // the images" then "make a video of them" reach the core in that order.
   guarded.on('message', async (ctx, next) => {
+    const conversation = `${conversationOf(ctx)}|`;
     const groupId = ctx.message.media_group_id;
-    if (!groupId) return next();
-    const parts = await albums.add(`${ctx.chat.id}:${groupId}`, {
+    if (!groupId) {
+      await albums.handedOver(conversation);
+      return next();
+    }
+    const parts = await albums.add(`${conversation}${groupId}`, {
       updateId: ctx.update.update_id,
       message: ctx.message,
     });

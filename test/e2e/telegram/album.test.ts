@@ -64,4 +64,36 @@ describe('an album', () => {
     expect(texts.find((t) => t.startsWith('📥 Got it:'))).toContain('logo.png');
     expect(texts).toContain('Done! I added the title "Spring Sale" (0-3s).');
   });
+
+  it('an instruction sent while the album is still arriving runs after its upload', async () => {
+    const chatId = 3002;
+    const { telegram } = e2e;
+    const images = await Promise.all(
+      [320, 480, 640].map((width) => makeImage({ width, height: 240, format: 'jpg' })),
+    );
+    const parts = images.map((path) =>
+      telegram.pushUpdate(
+        telegram.fileMessage({
+          chatId,
+          kind: 'photo',
+          file: telegram.registerFile(path),
+          mediaGroupId: 'a2',
+        }),
+      ),
+    );
+    const instruction = telegram.pushUpdate(telegram.textMessage({ chatId, text: 'add the title "Launch"' }));
+    await Promise.all([e2e.whenHandled(parts[0]!.update_id), e2e.whenHandled(instruction.update_id)]);
+
+    const session = await e2e.sessionOf(chatId);
+    expect(session.uploads).toHaveLength(3);
+    const order = e2e.emulator.requests
+      .filter(
+        (r) =>
+          r.path.includes(session.sessionId) ||
+          (r.body as { session_id?: string })?.session_id === session.sessionId,
+      )
+      .map((r) => r.endpoint)
+      .filter((endpoint) => endpoint === 'upload' || endpoint === 'run-sse');
+    expect(order).toEqual(['upload', 'run-sse']);
+  });
 });
