@@ -10,7 +10,9 @@ try {
   process.exit(1);
 }
 // A suite that fails to load counts as a failure even though it holds no test.
-const brokenSuites = report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+const brokenSuites = report.testResults.filter(
+  (r) => r.status === 'failed' && r.assertionResults.length === 0,
+).length;
 const failed = report.numFailedTests + brokenSuites;
 const skipped = report.numPendingTests + report.numTodoTests;
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-export const SKILL_NAMES = ['video-models', 'nemo-video-gen', 'ai-video-maker-ai', 'free-editing-with-ai'] as const;
+export const SKILL_NAMES = [
+  'video-models',
+  'nemo-video-gen',
+  'ai-video-maker-ai',
+  'free-editing-with-ai',
+] as const;
 export type SkillName = (typeof SKILL_NAMES)[number];
 export const SKILL_PLATFORMS = ['clawhub', 'cursor', 'unknown'] as const;
 export type SkillPlatform = (typeof SKILL_PLATFORMS)[number];
@@ -8,7 +13,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 // An empty value in a .env file means "unset", as operators expect.
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
-const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.url('a URL such as https://example.com').optional());
+const optionalUrl = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z.url('a URL such as https://example.com').optional(),
+);
 const urlWithDefault = (fallback: string) =>
   z.preprocess(
     (v) => (v === '' || v === undefined ? fallback : v),
@@ -17,7 +25,10 @@ const urlWithDefault = (fallback: string) =>
 const positiveMs = (fallback: number) =>
   z.preprocess(
     (v) => (v === '' || v === undefined ? fallback : v),
-    z.coerce.number('a whole number of milliseconds').int('a whole number of milliseconds').positive('a positive number of milliseconds'),
+    z.coerce
+      .number('a whole number of milliseconds')
+      .int('a whole number of milliseconds')
+      .positive('a positive number of milliseconds'),
   );
 
 /** Every variable the bot reads, as DESIGN.md lists them. */
@@ -35,21 +46,33 @@ export const envSchema = z.object({
   DISCORD_BOT_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().regex(/^\d{15,21}$/, 'a Discord application id (a snowflake of digits)').optional(),
+    z
+      .string()
+      .regex(/^\d{15,21}$/, 'a Discord application id (a snowflake of digits)')
+      .optional(),
   ),
   DISCORD_API_ROOT: urlWithDefault('https://discord.com/api'),
   DISCORD_SPENDER_ROLE_ID: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().regex(/^\d{15,21}$/, 'a Discord role id (a snowflake of digits)').optional(),
+    z
+      .string()
+      .regex(/^\d{15,21}$/, 'a Discord role id (a snowflake of digits)')
+      .optional(),
   ),
   DISCORD_GUILD_ID: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().regex(/^\d{15,21}$/, 'a Discord guild id (a snowflake of digits)').optional(),
+    z
+      .string()
+      .regex(/^\d{15,21}$/, 'a Discord guild id (a snowflake of digits)')
+      .optional(),
   ),
   NEMO_API_BASE: urlWithDefault('https://mega-api-prod.nemovideo.ai'),
   NEMO_TOKEN: optionalString,
   NEMO_SKILL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SKILL_NAMES).default('video-models')),
-  NEMO_SKILL_PLATFORM: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SKILL_PLATFORMS).default('unknown')),
+  NEMO_SKILL_PLATFORM: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(SKILL_PLATFORMS).default('unknown'),
+  ),
   REDIS_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z

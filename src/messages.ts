@@ -13,7 +13,9 @@ export interface ChatRef {
 
 /** Stable key of a conversation, used by the store and the per-chat queue: `telegram:-100123:42`. */
 export function chatKey(chat: ChatRef): string {
-  return chat.threadId ? `${chat.platform}:${chat.chatId}:${chat.threadId}` : `${chat.platform}:${chat.chatId}`;
+  return chat.threadId
+    ? `${chat.platform}:${chat.chatId}:${chat.threadId}`
+    : `${chat.platform}:${chat.chatId}`;
 }
 
 export interface Sender {
@@ -103,7 +105,12 @@ export interface ChatPort {
   /** Largest file the bot may send on this platform, and text length per message. */
   readonly limits: { maxUploadBytes: number; maxDownloadBytes: number; maxTextLength: number };
   sendText(chat: ChatRef, text: string, options?: SendOptions): Promise<SentMessage>;
-  editText(chat: ChatRef, messageId: string, text: string, options?: Pick<SendOptions, 'buttons'>): Promise<void>;
+  editText(
+    chat: ChatRef,
+    messageId: string,
+    text: string,
+    options?: Pick<SendOptions, 'buttons'>,
+  ): Promise<void>;
   showAction(chat: ChatRef, action: ChatAction): Promise<void>;
   sendVideo(chat: ChatRef, video: OutgoingVideo, options?: SendOptions): Promise<SentMessage>;
 }
