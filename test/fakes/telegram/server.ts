@@ -26,6 +26,12 @@ export interface FakeTelegramOptions {
    */
   local?: boolean;
   botUsername?: string;
+  /** Cloud mode's getFile limit (default 20 MB, as Telegram's); a bench raises it to move big files over HTTP. */
+  cloudDownloadLimitBytes?: number;
+  /** Told when getUpdates hands updates to the bot (bench hook: when an update counts as served). */
+  onUpdatesServed?: (updates: readonly Update[]) => void;
+  /** Told of every Bot API call as it arrives, body read (bench hook: when a reply counts as received). */
+  onCall?: (call: RecordedCall) => void;
 }
 
 /** One Bot API call as the fake received it. File parts replace their `attach://` reference in `params`. */
@@ -75,7 +81,9 @@ export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
 export async function startFakeTelegram(options: FakeTelegramOptions) {
   const { token } = options;
   const local = options.local ?? false;
-  const limits = local ? LIMITS.local : LIMITS.cloud;
+  const limits = local
+    ? LIMITS.local
+    : { ...LIMITS.cloud, download: options.cloudDownloadLimitBytes ?? LIMITS.cloud.download };
   const botUser: User = {
     id: Number(token.split(':')[0]) || 42,
     is_bot: true,
@@ -221,12 +229,18 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
             "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
         });
       }
-      return updates.take(
+      const served = updates.take(
         Number(params.offset ?? 0),
         Number(params.limit ?? 100),
         Number(params.timeout ?? 0),
         closed,
       );
+      const onServed = options.onUpdatesServed;
+      if (!onServed) return served;
+      return served.then((batch) => {
+        onServed(batch);
+        return batch;
+      });
     },
     sendMessage: (params) => {
       const text = checkText(params.text, 'message text', MAX_TEXT);
@@ -339,6 +353,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     const { params, files: received } = await parseBody(req);
     const call: RecordedCall = { method, params, files: received, at: Date.now() };
     calls.push(call);
+    options.onCall?.(call);
     events.emit('call', call);
     const injected = failures.get(method)?.shift();
     const handler = handlers[method];

@@ -1,0 +1,28 @@
+/** Where the figures came from: they only compare with figures from the same machine. */
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { MB, round } from './stats.js';
+
+export interface MachineNotes {
+  cpu: string;
+  cores: number;
+  memoryGB: number;
+  freeMemoryGB: number;
+  loadAverage: number[];
+  node: string;
+  redis: string;
+  date: string;
+}
+
+export function machineNotes(redisVersion: string): MachineNotes {
+  const list = cpus();
+  return {
+    cpu: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    memoryGB: round(totalmem() / 1024 / MB, 1),
+    freeMemoryGB: round(freemem() / 1024 / MB, 1),
+    loadAverage: loadavg().map((l) => round(l, 2)),
+    node: process.version,
+    redis: redisVersion,
+    date: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * `npm run bench`: the latency, throughput, memory and Redis figures of the bot against the best this machine
+ * can do, written to bench/RESULTS.md and printed. Knobs in bench/config.ts (BENCH_RUNS, BENCH_UPLOAD_MB,
+ * BENCH_STREAM_SECONDS, …); BENCH_ONLY=pipeline,upload,concurrency picks scenarios.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadBenchConfig } from './config.js';
+import { machineNotes } from './lib/machine.js';
+import { makeClip } from './lib/media.js';
+import { startRedis } from './lib/redis-server.js';
+import { closingNotes } from './notes.js';
+import { type BenchResults, renderResults } from './report.js';
+import { runConcurrency } from './scenarios/concurrency.js';
+import { runPipelineMode } from './scenarios/pipeline.js';
+import { runUploadRelay } from './scenarios/upload-relay.js';
+
+const config = loadBenchConfig(process.env);
+const startedAt = performance.now();
+const say = (line: string) =>
+  process.stderr.write(`[bench ${Math.round((performance.now() - startedAt) / 1000)}s] ${line}\n`);
+const redis = await startRedis();
+const dir = await mkdtemp(join(tmpdir(), 'nemo-bench-'));
+const results: Omit<BenchResults, 'machine' | 'totalSeconds'> = {
+  config,
+  pipeline: [],
+  upload: [],
+  concurrency: [],
+};
+
+try {
+  for (let run = 1; config.only.pipeline && run <= config.runs; run++) {
+    say(`pipeline run ${run}/${config.runs}`);
+    const bare = await runPipelineMode('bare', redis, config.pipeline);
+    const full = await runPipelineMode('full', redis, config.pipeline);
+    results.pipeline.push({ bare, full });
+  }
+  if (config.only.upload) {
+    for (const sizeMB of config.uploadMB) {
+      const clip = await makeClip(dir, sizeMB);
+      for (let run = 1; run <= config.runs; run++) {
+        for (const source of ['http', 'local'] as const) {
+          say(`upload relay ${sizeMB} MB ${source}, run ${run}/${config.runs}`);
+          results.upload.push(await runUploadRelay(source, clip, sizeMB, redis));
+        }
+      }
+      await rm(clip);
+    }
+  }
+  for (let run = 1; config.only.concurrency && run <= config.runs; run++) {
+    say(`concurrency run ${run}/${config.runs} (${config.concurrency.seconds} s)`);
+    results.concurrency.push(await runConcurrency(redis, config.concurrency));
+  }
+} finally {
+  await redis.close();
+  await rm(dir, { recursive: true, force: true });
+}
+
+const full: BenchResults = {
+  ...results,
+  machine: machineNotes(redis.version),
+  totalSeconds: (performance.now() - startedAt) / 1000,
+};
+const { table, markdown } = renderResults(full, (misses) => closingNotes(misses, full));
+await writeFile(fileURLToPath(new URL('RESULTS.md', import.meta.url)), markdown);
+console.log(table);
+say('written to bench/RESULTS.md');
+process.exit(0);
