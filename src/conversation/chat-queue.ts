@@ -2,7 +2,12 @@
  * One edit, upload or export at a time per chat. Work that touches the timeline must not overlap: an edit's
  * before/after comparison or a render of a half-edited draft would be wrong. Later jobs wait in order; quick
  * answers (credits, status, help) never go through here, so they answer even while a job runs.
+ *
+ * Within a process the order is FIFO. With a `lock` (chat-lock.ts) each job also holds the chat's lock in Redis
+ * while it runs, so several processes on one Redis never run two jobs of a chat at once; across processes that
+ * is mutual exclusion, not a global order (whoever asks next after a release wins).
  */
+import type { ChatLock } from './chat-lock.js';
 
 export type JobOutcome = 'done' | 'cancelled' | 'dropped';
 
@@ -27,12 +32,23 @@ interface ChatLine {
   waiting: Entry[];
 }
 
+export interface ChatQueueOptions {
+  /** Shares the one-job-per-chat rule with other processes; without it the rule holds in this process only. */
+  lock?: ChatLock;
+}
+
 export class ChatQueue {
   private readonly lines = new Map<string, ChatLine>();
   private readonly pending = new Set<Promise<JobOutcome>>();
+  private readonly lock: ChatLock | undefined;
 
   /** `onError` receives what a job throws (jobs are expected to handle their own expected failures). */
-  constructor(private readonly onError: (key: string, error: unknown) => void) {}
+  constructor(
+    private readonly onError: (key: string, error: unknown) => void,
+    options: ChatQueueOptions = {},
+  ) {
+    this.lock = options.lock;
+  }
 
   enqueue(key: string, job: Job): Enqueued {
     const line = this.lines.get(key) ?? { waiting: [] };
@@ -89,10 +105,12 @@ export class ChatQueue {
       entry.settle(outcome);
       this.next(key, line);
     };
-    // Started synchronously, so a job is running by the time enqueue returns; a synchronous throw still settles.
+    // Started synchronously (without a lock), so a job is running by the time enqueue returns; a synchronous
+    // throw still settles. With a lock, the job starts once the lock is held; /cancel stops the wait too.
+    const job = this.lock ? holding(this.lock, key, entry.job) : entry.job;
     let work: Promise<void>;
     try {
-      work = entry.job(entry.controller.signal);
+      work = job(entry.controller.signal);
     } catch (error) {
       work = Promise.reject(error);
     }
@@ -102,6 +120,18 @@ export class ChatQueue {
       })
       .finally(() => finish(entry.controller.signal.aborted ? 'cancelled' : 'done'));
   }
+}
+
+/** The job, run while holding the chat's lock; the lock is given back before the chat's next job starts. */
+function holding(lock: ChatLock, key: string, job: Job): Job {
+  return async (signal) => {
+    const held = await lock(key, signal);
+    try {
+      await job(signal);
+    } finally {
+      await held.release();
+    }
+  };
 }
 
 /** The abort reason the queue uses, so flows can tell a user's /cancel from a timeout. */
