@@ -15,7 +15,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-npm ci --no-fund --no-audit --loglevel=error
+# npm ci refuses a lock that lacks some optional platform builds (biome's and msgpackr's for macOS/Windows),
+# which a partial registry mirror leaves out; npm install then installs the same locked versions.
+npm ci --no-fund --no-audit --loglevel=error || npm install --no-fund --no-audit --loglevel=error
 npx tsc --noEmit
 npx biome check .
 
