@@ -17,6 +17,11 @@ import { exportFlow } from './flows/export.js';
 import { helpFlow } from './flows/help.js';
 import { stateFlow } from './flows/state.js';
 import { uploadFlow } from './flows/upload.js';
+import { fencedPort } from './jobs/fenced-port.js';
+import { MemoryJobEngine } from './jobs/memory-engine.js';
+import type { PortDirectory } from './jobs/port-directory.js';
+import { reportInterruptedEdit } from './jobs/recover-edit.js';
+import type { JobEngine, JobKind, JobRecord, RunningJob } from './jobs/types.js';
 import { type ChatPort, chatKey, type HandleMessage, type IncomingMessage } from './messages.js';
 import type { Metrics } from './metrics.js';
 import type { NemoClient } from './nemo/index.js';
@@ -38,14 +43,26 @@ export interface BotDeps {
   editMaxDurationMs?: number;
   clock?: Clock;
   metrics?: Metrics;
+  /** Where exports and edits run; default: in this process, lost with it. */
+  jobs?: JobEngine;
+  /** How a job reaches its chat when no update of this process carries a port (a takeover). */
+  ports?: PortDirectory;
 }
 
 export interface Bot {
   handle: HandleMessage;
+  /**
+   * Starts running jobs, including those taken over from a process that is gone; call it once the adapters
+   * can send (their ports are in the directory). The first export or edit starts it otherwise.
+   */
+  startJobs(): Promise<void>;
   /** Resolves when no chat has queued or running work. */
   idle(): Promise<void>;
-  /** Cancels running work and waits for it to stop. */
-  close(): Promise<void>;
+  /**
+   * Cancels running work and waits for it to stop; `leaveRunning` (durable jobs only): exports and edits are
+   * left for another process to take over instead, and this one stops talking to their chats.
+   */
+  close(options?: { leaveRunning?: boolean }): Promise<void>;
 }
 
 const FIFTEEN_MINUTES = 15 * 60_000;
@@ -112,15 +129,63 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
+  const engine = deps.jobs ?? new MemoryJobEngine();
+  let jobsStarted: Promise<void> | undefined;
+  const startJobs = () => {
+    jobsStarted ??= engine.start(processJob);
+    return jobsStarted;
+  };
+
+  /** Runs an export or edit job, here or after a takeover: its context is rebuilt from the record. */
+  async function processJob(job: RunningJob): Promise<void> {
+    const { record } = job;
+    const log = deps.log.child({ chatKey: chatKey(record.chat), jobId: record.id });
+    const live = job.livePort ?? deps.ports?.portFor(record.chat);
+    if (!live) throw new Error(`no way to send to a ${record.chat.platform} chat from this process`);
+    if (record.phase === 'done') return;
+    const ctx: FlowContext = {
+      ...contextFor(messageOf(record), fencedPort(live, job.handedOver), log),
+      signal: job.cancelled,
+      job,
+    };
+    deps.metrics?.runningJobs.inc({ kind: record.kind });
+    try {
+      await run(ctx, async () => {
+        if (record.kind === 'export') return exportFlow(ctx);
+        // The edit reached the backend before its owner died: report, never resend.
+        if (record.phase === 'sent') return reportInterruptedEdit(ctx, record);
+        return editFlow(ctx, record.text);
+      });
+      await job.update({ phase: 'done' });
+    } catch (bug) {
+      await apologize(ctx, bug);
+    } finally {
+      deps.metrics?.runningJobs.dec({ kind: record.kind });
+    }
+  }
+
   function enqueue(ctx: FlowContext, intent: QueuedIntent): { ahead: number; done: Promise<unknown> } {
     return queue.enqueue(ctx.chatKey, async (signal) => {
+      if (intent.kind === 'export' || intent.kind === 'edit') {
+        // Recorded before any work starts, so a process that dies leaves it for another to finish.
+        const record = newJobRecord(
+          ctx.message,
+          intent.kind,
+          intent.kind === 'edit' ? intent.text : undefined,
+        );
+        try {
+          await startJobs();
+          await engine.submit(record, { signal, port: ctx.port });
+        } catch (bug) {
+          await apologize(ctx, bug);
+        }
+        return;
+      }
+      // Uploads stay in this process: their bytes come with the incoming message.
       const job: FlowContext = { ...ctx, signal };
-      const kind = intent.kind;
-      deps.metrics?.runningJobs.inc({ kind });
+      deps.metrics?.runningJobs.inc({ kind: intent.kind });
       try {
         await run(job, async () => {
-          if (intent.kind === 'export') return exportFlow(job);
-          if (intent.kind === 'edit') return editFlow(job, intent.text);
           const uploaded = await uploadFlow(job, ctx.message.attachments, {
             followedByEdit: Boolean(intent.then),
           });
@@ -129,7 +194,7 @@ export function createBot(deps: BotDeps): Bot {
       } catch (bug) {
         await apologize(job, bug);
       } finally {
-        deps.metrics?.runningJobs.dec({ kind });
+        deps.metrics?.runningJobs.dec({ kind: intent.kind });
       }
     });
   }
@@ -215,10 +280,54 @@ export function createBot(deps: BotDeps): Bot {
 
   return {
     handle,
+    startJobs,
     idle: async () => {
       while (intake.size > 0) await Promise.all([...intake.values()]);
       await queue.idle();
     },
-    close: () => queue.close(),
+    close: async (options = {}) => {
+      if (options.leaveRunning && engine.durable) {
+        // First hand the jobs over (their waiters here return), then drop what never reached the engine.
+        await engine.close({ leaveRunning: true });
+        await queue.close();
+        return;
+      }
+      await queue.close();
+      await engine.close({ leaveRunning: false });
+    },
+  };
+}
+
+/** A job's id: unique per received message, and free of ':' (BullMQ reserves it). */
+function jobIdOf(message: IncomingMessage, kind: JobKind): string {
+  return `${kind}-${chatKey(message.chat)}-${message.id}-${message.receivedAt}`.replaceAll(':', '_');
+}
+
+function newJobRecord(message: IncomingMessage, kind: JobKind, instruction?: string): JobRecord {
+  return {
+    id: jobIdOf(message, kind),
+    kind,
+    chat: message.chat,
+    requester: message.sender,
+    replyTo: message.id,
+    ...(message.language ? { language: message.language } : {}),
+    text: instruction ?? message.text,
+    receivedAt: message.receivedAt,
+    phase: 'queued',
+  };
+}
+
+/** The message a job answers, as far as its flows need it: who asked, where, in which language. */
+function messageOf(record: JobRecord): IncomingMessage {
+  return {
+    id: record.replyTo,
+    chat: record.chat,
+    sender: record.requester,
+    text: record.text,
+    attachments: [],
+    isGroup: false,
+    addressedToBot: true,
+    ...(record.language ? { language: record.language } : {}),
+    receivedAt: record.receivedAt,
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { ChatConnection, Clock } from '../conversation/connection.js';
+import type { RunningJob } from '../jobs/types.js';
 import type { Button, ChatPort, ChatRef, IncomingMessage, SendOptions, SentMessage } from '../messages.js';
 import type { Metrics } from '../metrics.js';
 import type { NemoClient } from '../nemo/index.js';
@@ -36,6 +37,11 @@ export interface FlowContext extends FlowServices {
   signal: AbortSignal;
   /** Set once the user heard that the backend lost the session, so they are not told twice. */
   sessionRenewalAnnounced: boolean;
+  /**
+   * The durable job an export or edit runs in: the flow saves there what a takeover must not redo (the
+   * render started, the edit sent). Absent for work that cannot outlive its process (an upload's edit).
+   */
+  job?: Pick<RunningJob, 'record' | 'update' | 'reload'>;
 }
 
 /** Sends text as a reply to the user's message, split to fit the platform's message length. */
@@ -114,6 +120,19 @@ export class ProgressMessage {
   static async send(ctx: FlowContext, text: string): Promise<ProgressMessage> {
     const sent = await reply(ctx, text);
     return new ProgressMessage(ctx, sent.id);
+  }
+
+  /** The job's progress message if an earlier owner sent one, else a new one (saved to the job). */
+  static async forJob(ctx: FlowContext, text: string): Promise<ProgressMessage> {
+    const saved = ctx.job?.record.progressMessageId;
+    if (saved) {
+      const resumed = new ProgressMessage(ctx, saved);
+      resumed.update(text);
+      return resumed;
+    }
+    const progress = await ProgressMessage.send(ctx, text);
+    await ctx.job?.update({ progressMessageId: progress.id });
+    return progress;
   }
 
   update(text: string): void {

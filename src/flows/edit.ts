@@ -27,9 +27,12 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
   const startedAt = ctx.clock.now();
   const elapsed = () => ctx.clock.now() - startedAt;
   // The timeline before the edit, to tell what changed when the agent says nothing.
-  const before = parseDraft((await ctx.nemo.getState(ctx.conn, { signal: ctx.signal })).draft);
+  const draftBefore = (await ctx.nemo.getState(ctx.conn, { signal: ctx.signal })).draft;
+  const before = parseDraft(draftBefore);
 
-  const progress = await ProgressMessage.send(ctx, t.working);
+  const progress = await ProgressMessage.forJob(ctx, t.working);
+  // Saved before the message goes out: an owner that takes this job over must not send it again.
+  await ctx.job?.update({ draftBefore, phase: 'sent' });
   const ticker = setInterval(() => progress.update(t.stillWorking(elapsed())), ctx.progressIntervalMs);
   const stream = new TextCollector();
   let lastTyping = 0;

@@ -2,6 +2,7 @@
  * "export" / "导出" / "send me the video": render the timeline and deliver the MP4. Export is free, but an
  * empty timeline has nothing to render, so that is refused before anything starts.
  */
+import { deliverOnce } from '../jobs/delivery.js';
 import type { Button } from '../messages.js';
 import { isExportable, parseDraft, timelineLengthMs } from '../nemo/draft.js';
 import { type FlowContext, ProgressMessage, reply } from './context.js';
@@ -11,21 +12,22 @@ import { describeFailure } from './error-messages.js';
 const ACTION_EVERY_MS = 4000;
 
 export async function exportFlow(ctx: FlowContext): Promise<void> {
-  const { t, nemo, conn, signal } = ctx;
+  const { t, nemo, conn, signal, job } = ctx;
   const startedAt = ctx.clock.now();
+  // A job taken over after its render started polls that render: a second one would only cost time.
+  let renderId = job?.record.renderId;
   const state = await nemo.getState(conn, { signal });
   const draft = parseDraft(state.draft);
-  if (!isExportable(draft)) {
+  if (!renderId && !isExportable(draft)) {
     await reply(ctx, t.exportEmpty);
     return;
   }
   const lengthMs = timelineLengthMs(draft);
 
-  const progress = await ProgressMessage.send(ctx, t.rendering(0));
+  const progress = await ProgressMessage.forJob(ctx, t.rendering(0));
   const showUploading = () => void ctx.port.showAction(ctx.chat, 'upload_video').catch(() => undefined);
   showUploading();
   const actionTimer = setInterval(showUploading, ACTION_EVERY_MS);
-  let renderId: string | undefined;
   // /cancel or /new: stop the render on the backend too, so it does not run on for nobody.
   const cancelRender = () => {
     if (renderId)
@@ -35,12 +37,18 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
   };
   signal.addEventListener('abort', cancelRender, { once: true });
   try {
-    const started = await nemo.startRender(conn, state.draft, { signal });
-    renderId = started.id;
-    await ctx.store.updateChat(ctx.chatKey, { lastRenderId: started.id });
-    ctx.log.info({ renderId }, 'render started');
+    if (renderId) {
+      ctx.log.info({ renderId }, 'resuming a render started before a restart');
+    } else {
+      const started = await nemo.startRender(conn, state.draft, { signal });
+      renderId = started.id;
+      await job?.update({ renderId, phase: 'rendering' });
+      await ctx.store.updateChat(ctx.chatKey, { lastRenderId: renderId });
+      ctx.log.info({ renderId }, 'render started');
+    }
+    const id = renderId;
     let shownPercent = 0; // the progress message starts at 0%
-    const done = await nemo.waitForRender(conn, started.id, {
+    const done = await nemo.waitForRender(conn, id, {
       signal,
       onProgress: (status) => {
         const percent = Math.floor(status.progress);
@@ -54,29 +62,42 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
       await progress.finish(t.cancelledJob);
       return;
     }
+    const outputUrl = done.outputUrl;
     await progress.finish(t.rendered);
-    const long = ctx.clock.now() - startedAt >= ctx.progressIntervalMs;
+    // A job resumed after a restart has been running since the user asked, not since this owner took it.
+    const since = job && job.record.phase !== 'queued' ? job.record.receivedAt : startedAt;
+    const long = ctx.clock.now() - since >= ctx.progressIntervalMs;
     const buttons: Button[][] = [
-      [{ label: t.buttons.download, action: 'download', url: done.outputUrl }],
+      [{ label: t.buttons.download, action: 'download', url: outputUrl }],
       [
         { label: t.buttons.status, action: 'status' },
         { label: t.buttons.newProject, action: 'new' },
       ],
     ];
-    await ctx.port.sendVideo(
-      ctx.chat,
-      {
-        url: done.outputUrl,
-        fileName: `${slug(draft.title) || 'video'}-${started.id}.mp4`,
-        size: done.sizeBytes,
-        durationSec: done.durationSec ?? (lengthMs === undefined ? undefined : lengthMs / 1000),
-        width: draft.width,
-        height: draft.height,
-        caption: t.videoCaption(draft.title),
-      },
-      { replyTo: ctx.message.id, buttons, mention: long ? ctx.message.sender : undefined },
-    );
-    await ctx.store.updateChat(ctx.chatKey, { lastVideoUrl: done.outputUrl });
+    const send = async () => {
+      await ctx.port.sendVideo(
+        ctx.chat,
+        {
+          url: outputUrl,
+          fileName: `${slug(draft.title) || 'video'}-${id}.mp4`,
+          size: done.sizeBytes,
+          durationSec: done.durationSec ?? (lengthMs === undefined ? undefined : lengthMs / 1000),
+          width: draft.width,
+          height: draft.height,
+          caption: t.videoCaption(draft.title),
+        },
+        { replyTo: ctx.message.id, buttons, mention: long ? ctx.message.sender : undefined },
+      );
+    };
+    // In a job, two owners (or a retry) may get here for one render: only one of them sends.
+    const outcome = job
+      ? await deliverOnce(ctx.store, job, send, { signal })
+      : await send().then(() => 'sent');
+    if (outcome !== 'sent') {
+      ctx.log.info({ renderId }, 'the video was delivered already; not sending it again');
+      return;
+    }
+    await ctx.store.updateChat(ctx.chatKey, { lastVideoUrl: outputUrl });
     ctx.metrics?.deliveries.inc({ platform: ctx.port.platform, mode: 'video' });
   } catch (error) {
     await progress.finish(await describeFailure(ctx, error));
