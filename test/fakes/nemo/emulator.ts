@@ -69,6 +69,10 @@ class RunningEmulator implements Emulator {
     return this.state.options;
   }
 
+  mostConcurrentStreams(sessionId: string): number {
+    return this.state.streamsBySession.get(sessionId)?.most ?? 0;
+  }
+
   requestsTo(endpoint: EndpointKey) {
     return this.state.requests.filter((r) => r.endpoint === endpoint);
   }

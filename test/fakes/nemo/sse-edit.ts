@@ -44,10 +44,15 @@ export async function runSse(ctx: RequestContext): Promise<void> {
   const withText = plan.steps.length === 0 || state.random() >= state.options.noTextRatio;
 
   const stream = new SseStream(ctx.res, state.lifetime.signal, ctx.dropAfterEvents);
+  const streams = state.streamsBySession.get(sessionId) ?? { open: 0, most: 0 };
+  state.streamsBySession.set(sessionId, streams);
+  streams.open += 1;
+  streams.most = Math.max(streams.most, streams.open);
   stream.open();
   try {
     await streamPlan(ctx, stream, plan, session, withText);
   } finally {
+    streams.open -= 1;
     spendFrozen(account, cost);
     stream.end();
   }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { FaultQueue } from './faults.js';
 import { MediaRegistry } from './media.js';
 import { seededRandom } from './prng.js';
@@ -16,6 +17,8 @@ export class EmulatorState {
   readonly sessions = new Map<string, EmulatedSession>();
   readonly renders = new Map<string, EmulatedRender>();
   readonly requests: RecordedRequest[] = [];
+  /** Edit streams per session: open now and the most ever open at once (proves a bot serializes a chat's edits). */
+  readonly streamsBySession = new Map<string, { open: number; most: number }>();
   readonly faults = new FaultQueue();
   readonly media = new MediaRegistry();
   /** Anonymous tokens issued, for the 7-day limits: client id → time, and IP → client id → time. */
@@ -24,7 +27,7 @@ export class EmulatorState {
   /** Phase timers of running renders, cleared on cancel, reset and close. */
   readonly renderTimers = new Map<string, NodeJS.Timeout[]>();
   /** Aborted on reset/close: stops edit streams, delays and renders in flight. */
-  lifetime = new AbortController();
+  lifetime = lifetimeController();
   random: () => number;
   /** Render polls answered, for the 'alternate' poll shape. */
   pollsAnswered = 0;
@@ -38,13 +41,14 @@ export class EmulatorState {
 
   reset(): void {
     this.lifetime.abort();
-    this.lifetime = new AbortController();
+    this.lifetime = lifetimeController();
     for (const timers of this.renderTimers.values()) timers.forEach(clearTimeout);
     this.renderTimers.clear();
     this.tokens.clear();
     this.sessions.clear();
     this.renders.clear();
     this.requests.length = 0;
+    this.streamsBySession.clear();
     this.faults.clear();
     this.media.clear();
     this.issuedByClient.clear();
@@ -52,4 +56,11 @@ export class EmulatorState {
     this.random = seededRandom(this.options.seed);
     this.pollsAnswered = 0;
   }
+}
+
+/** Every open edit stream listens to it, and many chats may stream at once: no listener-leak warning at 11. */
+function lifetimeController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }

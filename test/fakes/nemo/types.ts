@@ -158,6 +158,8 @@ export interface Emulator {
   expireToken(token: string): void;
   dropSession(sessionId: string): void;
   renders: Map<string, EmulatedRender>;
+  /** The most /run_sse streams of this session that were open at the same moment (0 if it had none). */
+  mostConcurrentStreams(sessionId: string): number;
   /** Ends a pending or processing render as 'failed' with this error, at once. */
   failRender(renderId: string, error?: string): void;
   options: Required<EmulatorOptions>;

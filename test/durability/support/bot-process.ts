@@ -1,0 +1,38 @@
+/**
+ * Bot processes for the durability tests: the image's start command (`node --import tsx adapters/main.ts`)
+ * with only the environment a test gives, ready once /healthz says every part is up.
+ */
+import { type BotProcess, startBotProcess, waitUntil } from '../../app/process.js';
+import { freePort } from '../../setup/redis-server.js';
+
+export interface RunningBot {
+  process: BotProcess;
+  httpPort: number;
+  /** SIGTERM, then the exit code (0 after a clean shutdown). */
+  stop(): Promise<number | null>;
+}
+
+/** Starts a bot with `env` plus its own HTTP_PORT (or the one given) and waits until /healthz is ok. */
+export async function startReadyBot(env: Record<string, string>, httpPort?: number): Promise<RunningBot> {
+  const port = httpPort ?? (await freePort());
+  const bot = startBotProcess({ LOG_LEVEL: 'warn', ...env, HTTP_PORT: String(port) });
+  await waitUntil(async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    return res.status === 200 ? true : undefined;
+  }, bot);
+  return {
+    process: bot,
+    httpPort: port,
+    stop: async () => {
+      if (bot.child.exitCode === null) bot.child.kill('SIGTERM');
+      return bot.exited;
+    },
+  };
+}
+
+/** Kills a bot that a failed test left running. */
+export async function killBot(bot: RunningBot | undefined): Promise<void> {
+  if (!bot || bot.process.child.exitCode !== null) return;
+  bot.process.child.kill('SIGKILL');
+  await bot.process.exited;
+}
