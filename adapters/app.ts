@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import { createBot } from '../src/bot.js';
 import type { Config } from '../src/config.js';
 import { startHttpServer } from '../src/http/server.js';
+import { createJobEngine, PlatformPorts } from '../src/jobs/index.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import { createMetrics, nemoObserver } from '../src/metrics.js';
 import { NemoClient } from '../src/nemo/index.js';
@@ -63,6 +64,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger: log.child({ component: 'nemo' }),
     observer: nemoObserver(metrics),
   });
+  const jobs = await createJobEngine({ redisUrl: config.redisUrl, log: log.child({ component: 'jobs' }) });
+  // Filled as the adapters are made: how a job taken over from a dead process reaches its chat.
+  const ports = new PlatformPorts();
   const bot = createBot({
     nemo,
     store,
@@ -71,6 +75,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     operatorToken: config.nemo.operatorToken,
     progressIntervalMs: config.progressIntervalMs,
     metrics,
+    jobs,
+    ports,
   });
 
   const adapters: Adapter[] = [];
@@ -106,6 +112,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       log: log.child({ platform: 'telegram' }),
       ...(webhook?.secret ? { webhook: { url: webhook.url, secret: webhook.secret } } : {}),
     });
+    ports.register('telegram', telegram.port);
     if (telegram.webhookHandler && webhook) {
       if (!http) throw new Error('webhook mode needs the HTTP server');
       http.route('POST', new URL(webhook.url).pathname, telegram.webhookHandler);
@@ -130,6 +137,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       log: log.child({ platform: 'discord' }),
       ...(config.discord.spenderRoleId ? { spenderRoleId: config.discord.spenderRoleId } : {}),
     });
+    ports.register('discord', discord.portForChannel());
     let up = false;
     adapters.push({
       name: 'discord',
@@ -154,14 +162,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     });
     finished = consoleAdapter.done.then(() => bot.idle());
   }
+  // Only now can every job reach its chat, so only now take over the jobs of a process that is gone.
+  await bot.startJobs();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      // Stop taking updates first, then let running work wind down, then close connections.
-      for (const adapter of adapters)
-        await adapter.stop().catch((e: Error) => log.warn({ err: e.message }, 'adapter stop failed'));
-      await bot.close();
+      // Stop taking updates first. An adapter's stop also waits for the updates it is handling, which wait
+      // for their jobs: so hand the jobs over (durable) or cancel them (in memory) before waiting for it.
+      const adaptersStopped = adapters.map((adapter) =>
+        adapter.stop().catch((e: Error) => log.warn({ err: e.message }, 'adapter stop failed')),
+      );
+      await bot.close({ leaveRunning: jobs.durable });
+      await Promise.all(adaptersStopped);
       await http?.close();
       await store.close();
     })();

@@ -9,7 +9,8 @@ import {
   MessageFlags,
 } from 'discord.js';
 import type { Logger } from 'pino';
-import type { HandleMessage } from '../../src/messages.js';
+import type { ChatPort, HandleMessage } from '../../src/messages.js';
+import { ChannelPort } from './channel-port.js';
 import { describeError } from './errors.js';
 import { normalizeButton, normalizeCommand } from './normalize.js';
 import { maySpend } from './permissions.js';
@@ -35,6 +36,8 @@ export interface DiscordAdapter {
   /** Logs in and resolves once the gateway session is ready. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Sends to a channel with the bot token, for a job with no interaction to answer (after a takeover). */
+  portForChannel(): ChatPort;
 }
 
 type Handled = ChatInputCommandInteraction | ButtonInteraction;
@@ -98,7 +101,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   client.on(Events.Error, (error) => log.error({ err: describeError(error) }, 'discord: client error'));
   client.on(Events.Warn, (warning) => log.warn({ warning }, 'discord: client warning'));
 
+  const channelPort = new ChannelPort(client, log, options.editThrottleMs);
+
   return {
+    portForChannel: () => channelPort,
     async start() {
       const ready = once(client, Events.ClientReady);
       await client.login(options.token);

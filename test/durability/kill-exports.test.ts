@@ -1,0 +1,69 @@
+/**
+ * Twenty exports in twenty chats, the bot killed (SIGKILL) while every render is pending, a new bot started:
+ * each chat gets its video exactly once, and no render is started twice.
+ */
+import type { Message } from 'grammy/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BotProcess } from '../app/process.js';
+import { chatIds, type Durability, startDurability } from '../jobs/durability-harness.js';
+
+const CHATS = chatIds(5101, 20);
+let d: Durability;
+
+beforeAll(async () => {
+  // Renders stay pending for 4 s and take 8 s in all: long enough to kill the bot while they run.
+  d = await startDurability(9, { renderStepMs: 4000, editDelayMs: 5, heartbeatMs: 20 });
+});
+afterAll(async () => {
+  await d?.close();
+});
+
+function exportJobsWithRender(jobs: Awaited<ReturnType<Durability['jobs']['getJobs']>>): number {
+  return jobs.filter((job) => job.data.kind === 'export' && job.data.renderId).length;
+}
+
+describe('exports survive a killed process', () => {
+  it('delivers each of 20 pending renders exactly once after a restart, without rendering again', async () => {
+    const first: BotProcess = d.startBot();
+    // A timeline for every chat: a generated clip.
+    for (const chatId of CHATS)
+      d.telegram.pushUpdate(d.telegram.textMessage({ chatId, text: 'generate a 3-second video of waves' }));
+    await d.until(
+      () =>
+        [...d.emulator.sessions.values()].filter((s) => s.draft.t.some((t) => t.sg.length > 0)).length === 20,
+      first,
+    );
+    // Each chat's edit answered in full before its export (the chat's own queue keeps that order anyway).
+    for (const chatId of CHATS) d.telegram.pushUpdate(d.telegram.textMessage({ chatId, text: 'export' }));
+
+    // Every render started, and every job saved its render id: the state a takeover resumes from.
+    await d.until(async () => exportJobsWithRender(await d.jobs.getJobs(['active'])) === 20, first);
+    expect(d.emulator.renders.size).toBe(20);
+    expect([...d.emulator.renders.values()].every((r) => r.status === 'pending')).toBe(true);
+    expect(d.telegram.callsOf('sendVideo')).toHaveLength(0);
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const second = d.startBot();
+    await d.until(() => d.telegram.callsOf('sendVideo').length >= 20, second, 60_000);
+    // Every job ends (the 20 edits and the 20 exports), so no late second delivery can still be on its way.
+    await d.until(async () => (await d.jobs.getJobCounts('completed')).completed === 40, second);
+    const counts = await d.jobs.getJobCounts('active', 'waiting', 'delayed', 'failed');
+    expect(counts).toMatchObject({ active: 0, waiting: 0, delayed: 0, failed: 0 });
+
+    const videos = d.telegram.callsOf('sendVideo');
+    expect(videos.map((call) => Number(call.params.chat_id)).sort()).toEqual(CHATS);
+    expect(d.emulator.requestsTo('render-start')).toHaveLength(20);
+    // Each video is the chat's own render, answering the user's "export".
+    for (const call of videos) {
+      const chatId = Number(call.params.chat_id);
+      expect(call.files).toHaveLength(1);
+      const reply = call.params.reply_parameters as { message_id: number };
+      const asked = d.telegram.message(chatId, reply.message_id) as Message & { text?: string };
+      expect(asked.text).toBe('export');
+    }
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});

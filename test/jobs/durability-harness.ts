@@ -1,0 +1,84 @@
+/**
+ * The bot as a child process (the image's start command) against the fake Bot API, the NemoVideo emulator
+ * and the test redis-server, for tests that kill it and start another. The fakes live in the test process,
+ * so they outlive every bot process and remember all it did.
+ */
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { type BotProcess, startBotProcess, waitUntil } from '../app/process.js';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../fakes/nemo/emulator.js';
+import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram/server.js';
+
+export const BOT_TOKEN = '7099999999:AAdurability-test_token-0123456789abc';
+export const OPERATOR_TOKEN = 'nmv_usr_operator_durability_test';
+
+export interface Durability {
+  telegram: FakeTelegram;
+  emulator: Emulator;
+  /** The bot's job queue, read the way BullMQ stores it. */
+  jobs: Queue;
+  /** Starts a bot process; every one shares the fakes and Redis. */
+  startBot(): BotProcess;
+  /** Polls `probe` until it is truthy, failing with the bot's stderr for context. */
+  until<T>(
+    probe: () => Promise<T | undefined> | T | undefined,
+    bot: BotProcess,
+    timeoutMs?: number,
+  ): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** @param db a Redis database of this test file's own, emptied first. */
+export async function startDurability(db: number, emulatorOptions: EmulatorOptions): Promise<Durability> {
+  const redisUrl = `${inject('redisUrl')}/${db}`;
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  await redis.flushdb();
+  const [emulator, telegram] = await Promise.all([
+    // The operator's token: twenty anonymous chats from one address would hit the backend's per-IP limit.
+    startEmulator({ noTextRatio: 0, operatorTokens: [OPERATOR_TOKEN], ...emulatorOptions }),
+    startFakeTelegram({ token: BOT_TOKEN }),
+  ]);
+  const jobs = new Queue('bot-jobs', { connection: redis, prefix: 'nemo-jobs' });
+  const bots: BotProcess[] = [];
+
+  return {
+    telegram,
+    emulator,
+    jobs,
+    startBot() {
+      const bot = startBotProcess({
+        TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+        NEMO_API_BASE: emulator.url,
+        NEMO_TOKEN: OPERATOR_TOKEN,
+        REDIS_URL: redisUrl,
+        NEMO_RENDER_POLL_MS: '500',
+        NEMO_RATE_LIMIT_RETRY_MS: '200',
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'info',
+      });
+      bots.push(bot);
+      return bot;
+    },
+    until: (probe, bot, timeoutMs = 40_000) => waitUntil(async () => probe(), bot, timeoutMs),
+    async close() {
+      for (const bot of bots) {
+        if (bot.child.exitCode === null && bot.child.signalCode === null) {
+          bot.child.kill('SIGKILL');
+          await bot.exited;
+        }
+      }
+      await jobs.close();
+      await redis.flushdb();
+      redis.disconnect();
+      await telegram.close();
+      await emulator.close();
+    },
+  };
+}
+
+/** Telegram private chats 1..n of this test, with ids far from other tests'. */
+export function chatIds(base: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => base + i);
+}
