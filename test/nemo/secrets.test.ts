@@ -22,17 +22,21 @@ const logger = pino(
 
 let emu: Emulator;
 let client: NemoClient;
+/** Only for the deliberate timeout: a short timeout on every call would trip on a loaded machine. */
+let hastyClient: NemoClient;
 beforeAll(async () => {
   emu = await startEmulator({ operatorTokens: [TOKEN] });
-  client = new NemoClient({
+  const options = {
     baseUrl: emu.url,
     skill: { source: 'video-models', version: '1.0.0', platform: 'unknown' },
     rateLimitRetryMs: 1,
     renderPollMaxMs: 10,
-    requestTimeoutMs: 200,
+    requestTimeoutMs: 10_000,
     retry: { attempts: 2, baseMs: 1, maxMs: 2 },
     logger,
-  });
+  } as const;
+  client = new NemoClient(options);
+  hastyClient = new NemoClient({ ...options, requestTimeoutMs: 200 });
 });
 afterAll(() => emu.close());
 
@@ -68,7 +72,7 @@ describe('the token never leaks', () => {
     emu.inject({ endpoint: 'claim-token', resetConnection: true });
     await capture(client.claimToken(ref, { taskId, sessionId }));
     emu.inject({ endpoint: 'claim-token', delayMs: 1_000 });
-    await capture(client.claimToken(ref, { taskId, sessionId }));
+    await capture(hastyClient.claimToken(ref, { taskId, sessionId }));
     emu.inject({ endpoint: 'credits', httpStatus: 503, times: 2 });
     await capture(client.getCredits(ref));
     await client.uploadFiles(session, [
