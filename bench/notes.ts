@@ -4,7 +4,7 @@
  */
 
 import { median, round } from './lib/stats.js';
-import type { BenchResults } from './report.js';
+import { type BenchResults, cpuMsPerUpdate } from './report.js';
 
 const NOTES: Record<string, (r: BenchResults) => string> = {
   roundTrips: (r) => {
@@ -34,24 +34,36 @@ loop-delay and CPU figures above are for the streams that did open.`;
   uploadRss: (r) => {
     const start = median(r.upload.map((u) => u.bot.probe.startRssMB));
     const peak = median(r.upload.map((u) => u.bot.peakRssMB));
-    return `**Upload peak RSS ${round(peak, 0)} MB.** The relay itself is streamed: the peak is the same for 100 MB and
-1 GB, and only ~${round(peak - start, 0)} MB above what the bot process holds before the upload starts (${round(start, 0)} MB,
-after one \`credits\` message). That base is the bot as \`npm start\` runs it: TypeScript compiled at load by tsx,
-plus grammY, undici, ioredis, pino and prom-client. Fix: ship compiled JavaScript (\`tsc\` to dist/, \`node
-dist/adapters/main.js\` in the Dockerfile and \`npm start\`), which drops the loader and its transform cache, and
-start Node with \`--max-semi-space-size\` kept small so streaming does not grow the young generation.`;
+    const { nodeMB, tsxMB, botModulesMB } = r.baseRss;
+    return `**Upload peak RSS ${round(peak, 0)} MB.** The relay itself is streamed: the peak is the same for every size
+and only ~${round(peak - start, 0)} MB above what the bot holds before the upload starts (${round(start, 0)} MB, after one
+\`credits\`). That base is how \`npm start\` runs the bot: plain Node holds ${nodeMB} MB, the tsx loader takes it to
+${tsxMB} MB (+${tsxMB - nodeMB} MB of TypeScript compiled at load), the bot's modules (grammY, undici, ioredis, pino,
+prom-client, zod) to ${botModulesMB} MB. Fix: ship compiled JavaScript (\`tsc\` to dist/, \`node dist/adapters/main.js\` in
+\`npm start\` and the Dockerfile): without the loader's ~${tsxMB - nodeMB} MB the relay would peak near
+${round(peak - (tsxMB - nodeMB), 0)} MB, under the goal.`;
   },
   uploadSpeed: () =>
     `**Upload relay below 0.8 of curl.** The bot streams Telegram's download straight into the multipart upload
-(one pass, no disk); the gap is per-chunk work in Node (undici body → async iterator in the upload flow → the
-multipart generator). Larger chunks (\`highWaterMark\` on the download) and piping the body instead of iterating it
-would close most of it.`,
-  throughput: () =>
-    `**Pipeline below 0.5 of the bare bot.** Each \`credits\` costs the router, three Redis round trips and one
-backend call; see the round-trip note for the cheapest cut.`,
+(one pass, no disk), so the gap is per-chunk work in Node: undici's body, then the upload flow's async iterator
+(sniff, size cap), then the multipart generator. Not profiled in this run; larger chunks and piping the body
+instead of iterating it are the first things to try. Figures vary run to run by the emulator's disk writes.`,
+  throughput: (r) => {
+    const { updates } = r.config.pipeline;
+    const bot = median(r.pipeline.map((x) => cpuMsPerUpdate(x.full, updates)));
+    const bare = median(r.pipeline.map((x) => cpuMsPerUpdate(x.bare, updates)));
+    return `**Pipeline at ${round(median(r.pipeline.map((x) => x.full.updatesPerSec / x.bare.updatesPerSec)), 2)} of the bare bot.**
+The bot process spends ${round(bot, 3)} ms of CPU per update against the bare bot's ${round(bare, 3)} ms, and each of its
+updates also costs the emulator a credits answer and Redis three commands; on ${r.machine.cores} cores shared by the load
+generator (the fake Bot API), the emulator, Redis and the bot, that extra work is what the ratio measures. Neither bot
+uses a full core, so the limit is the machine, not one process. What would fix it: the round trips below (3 → 2 or 1),
+and less per-message work in src/bot.ts (a pino child logger and a full FlowContext with its ChatConnection are built
+for every message, even one that is then deduplicated); on a machine with more cores than processes the ratio rises.`;
+  },
   latency: () =>
     `**Added p99 latency of 5 ms or more.** The tail comes from the Redis round trips and the backend call made in
-series per message, and from garbage collection in the bot process; fewer round trips (see above) shorten it.`,
+series per message (three Redis commands and one backend call, each a loopback round trip of ~0.1-0.5 ms) and
+from garbage collection pauses in the bot process. Not profiled further; fewer round trips (see below) shorten it.`,
   concurrency: () =>
     `**Concurrency over its memory or loop-delay budget.** Each open stream holds an undici connection, an SSE
 parser and a chat context; the typing indicator refresh every 4 s per chat is the main steady work.`,

@@ -3,6 +3,7 @@
  * machine, and a closing note for every goal missed saying what costs it and what would fix it.
  */
 import type { BenchConfig } from './config.js';
+import type { BaseRss } from './lib/base-rss.js';
 import type { MachineNotes } from './lib/machine.js';
 import { median, round } from './lib/stats.js';
 import type { ConcurrencyResult } from './scenarios/concurrency.js';
@@ -12,6 +13,7 @@ import type { RelayResult } from './scenarios/upload-relay.js';
 export interface BenchResults {
   config: BenchConfig;
   machine: MachineNotes;
+  baseRss: BaseRss;
   totalSeconds: number;
   pipeline: Array<{ bare: PipelineModeResult; full: PipelineModeResult }>;
   upload: RelayResult[];
@@ -30,6 +32,11 @@ interface Row {
 const med = <T>(items: readonly T[], pick: (item: T) => number) => median(items.map(pick));
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? String(round(n, digits)) : 'n/a');
 const mark = (met: boolean | undefined) => (met === undefined ? '' : met ? 'yes' : '**no**');
+
+/** The bot process's CPU time (user + system) per update of the burst. */
+export function cpuMsPerUpdate(mode: PipelineModeResult, updates: number): number {
+  return (mode.probe.cpuCores * mode.probe.seconds * 1000) / updates;
+}
 
 function pipelineRows(r: BenchResults, misses: string[]): Row[] {
   const runs = r.pipeline;
@@ -103,17 +110,17 @@ function pipelineRows(r: BenchResults, misses: string[]): Row[] {
       met: undefined,
     },
     {
-      measure: '1. Bot process during the burst: CPU cores, peak RSS MB',
+      measure: '1. Bot process during the burst: CPU ms per update, peak RSS MB',
       bot: `${f(
-        med(runs, (x) => x.full.probe.cpuCores),
-        2,
+        med(runs, (x) => cpuMsPerUpdate(x.full, updates)),
+        3,
       )}, ${f(
         med(runs, (x) => x.full.probe.peakRssMB),
         0,
       )}`,
       best: `${f(
-        med(runs, (x) => x.bare.probe.cpuCores),
-        2,
+        med(runs, (x) => cpuMsPerUpdate(x.bare, updates)),
+        3,
       )}, ${f(
         med(runs, (x) => x.bare.probe.peakRssMB),
         0,
@@ -290,6 +297,8 @@ ${table}
 
 - CPU: ${m.cpu}, ${m.cores} cores; memory ${m.memoryGB} GB (${m.freeMemoryGB} GB free at the end); load average ${m.loadAverage.join(' / ')}
 - Node ${m.node}, redis-server ${m.redis}; the whole bench took ${f(r.totalSeconds / 60, 1)} minutes
+- A process's RSS before any work: plain Node ${r.baseRss.nodeMB} MB, Node with the tsx loader (as \`npm start\` runs
+  the bot) ${r.baseRss.tsxMB} MB, the bot's modules loaded under tsx ${r.baseRss.botModulesMB} MB
 
 ## How each figure is taken
 

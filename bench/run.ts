@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBenchConfig } from './config.js';
+import { measureBaseRss } from './lib/base-rss.js';
 import { machineNotes } from './lib/machine.js';
 import { makeClip } from './lib/media.js';
 import { startRedis } from './lib/redis-server.js';
@@ -23,7 +24,7 @@ const say = (line: string) =>
   process.stderr.write(`[bench ${Math.round((performance.now() - startedAt) / 1000)}s] ${line}\n`);
 const redis = await startRedis();
 const dir = await mkdtemp(join(tmpdir(), 'nemo-bench-'));
-const results: Omit<BenchResults, 'machine' | 'totalSeconds'> = {
+const results: Omit<BenchResults, 'machine' | 'baseRss' | 'totalSeconds'> = {
   config,
   pipeline: [],
   upload: [],
@@ -61,6 +62,7 @@ try {
 const full: BenchResults = {
   ...results,
   machine: machineNotes(redis.version),
+  baseRss: await measureBaseRss(),
   totalSeconds: (performance.now() - startedAt) / 1000,
 };
 const { table, markdown } = renderResults(full, (misses) => closingNotes(misses, full));
