@@ -152,6 +152,25 @@ describe('ChatQueue with a chat lock on one Redis', () => {
     expect(await done).toBe('done');
   });
 
+  it('keeps asking while Redis fails the lock call (a restart), and runs the job once it answers', async () => {
+    const warnings: string[] = [];
+    let failures = 2;
+    const flaky = {
+      tryLock: (name: string, ttlMs: number) =>
+        failures-- > 0 ? Promise.reject(new Error('Connection is closed.')) : one.tryLock(name, ttlMs),
+    };
+    const queue = new ChatQueue(() => undefined, {
+      lock: chatLockFrom(flaky, { ...FAST, onWarning: (message) => warnings.push(message) }),
+    });
+    const order: string[] = [];
+    const job = gate(order, 'after-outage');
+    const done = queue.enqueue('flaky', job.job).done;
+    await waitFor(() => order.includes('start after-outage'));
+    job.open();
+    expect(await done).toBe('done');
+    expect(warnings).toEqual(Array(2).fill('could not ask Redis for a chat lock; retrying'));
+  });
+
   it('works on the memory store too (one process)', async () => {
     const meter = overlapMeter();
     const store = new MemoryStore();
