@@ -5,6 +5,7 @@
  * short apology.
  */
 import type { Logger } from 'pino';
+import { chatLockFrom } from './conversation/chat-lock.js';
 import { ChatQueue } from './conversation/chat-queue.js';
 import { type Clock, Connections } from './conversation/connection.js';
 import { askForFileFlow, cancelFlow, newProjectFlow } from './flows/commands.js';
@@ -91,8 +92,10 @@ export function createBot(deps: BotDeps): Bot {
     operatorToken: deps.operatorToken,
     clock,
   });
-  const queue = new ChatQueue((key, error) =>
-    deps.log.error({ err: error, chatKey: key }, 'a queued job failed'),
+  // The chat's lock in the store makes "one job per chat" hold across processes sharing one Redis.
+  const queue = new ChatQueue(
+    (key, error) => deps.log.error({ err: error, chatKey: key }, 'a queued job failed'),
+    { lock: chatLockFrom(deps.store, { onWarning: (msg, err) => deps.log.warn({ err }, msg) }) },
   );
   // Messages of one chat are taken in arrival order up to the point their work is queued (or answered), so
   // "upload, then edit, then export" sent quickly run in that order. The work itself does not hold the line.
@@ -258,13 +261,17 @@ export function createBot(deps: BotDeps): Bot {
       const intent = route(message);
       deps.metrics?.updates.inc({ platform: message.chat.platform, intent: intent.kind });
       if (intent.kind === 'ignore') return;
-      if (message.updateId && !(await deps.store.firstSeen(`update:${message.updateId}`, DEDUPE_TTL_MS))) {
-        log.debug({ updateId: message.updateId }, 'skipped a redelivered update');
-        return;
-      }
       const current = ctx;
+      // The message takes its place in the chat's line before the first await, so an adapter may hand
+      // messages over without waiting for earlier ones to finish (a /cancel must not wait behind its job).
       const previous = intake.get(key) ?? Promise.resolve();
-      const accepted = previous.then(() => accept(current, intent));
+      const accepted = previous.then(async () => {
+        if (message.updateId && !(await deps.store.firstSeen(`update:${message.updateId}`, DEDUPE_TTL_MS))) {
+          log.debug({ updateId: message.updateId }, 'skipped a redelivered update');
+          return {};
+        }
+        return accept(current, intent);
+      });
       const tail = accepted.catch(() => undefined);
       intake.set(key, tail);
       void tail.then(() => {

@@ -115,5 +115,9 @@ export interface ChatPort {
   sendVideo(chat: ChatRef, video: OutgoingVideo, options?: SendOptions): Promise<SentMessage>;
 }
 
-/** The core's entry point that every adapter calls for each normalized message. Never throws. */
+/**
+ * The core's entry point that every adapter calls for each normalized message. The message takes its place
+ * in its chat's order when called, so adapters need not (and should not) wait for one message's work before
+ * handing over the next. Resolves when the message's work, a queued job included, is finished. Never throws.
+ */
 export type HandleMessage = (message: IncomingMessage, port: ChatPort) => Promise<void>;

@@ -97,7 +97,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
   if (webhook) {
     // Telegram waits for the webhook answer before sending the chat's next update: answer at once and
-    // let the work run on. Order within a chat is still kept by `sequentialize` below.
+    // let the work run on. Order within a chat is kept by `sequentialize` below and then by the core.
     bot.use((ctx, next) => {
       const task = next().catch((error: unknown) => report(error, ctx.update.update_id));
       detached.add(task);
@@ -138,7 +138,9 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     const deps = { me: ctx.me, openFile };
     const message = ctx.album ? normalizeAlbum(ctx.album, deps) : normalizeUpdate(ctx.update, deps);
     if (!message) return;
-    await handle(message, port);
+    // The core keeps the chat's order from the moment it is called; holding the chat here until a render
+    // finishes would make /cancel, /status and /credits wait behind it.
+    void handle(message, port).catch((error: unknown) => report(error, ctx.update.update_id));
   });
 
   async function start(): Promise<void> {

@@ -32,15 +32,16 @@ describe('telegram long polling', () => {
     await h.next((m) => m.text === 'still there?');
   });
 
-  it('handles one chat in order while other chats go on', async () => {
+  it("hands a chat's next update over in order while earlier work still runs (so /cancel gets through)", async () => {
     h.fake.pushUpdate(h.fake.textMessage({ chatId: 5005, text: 'hold the chat' }));
     await h.next((m) => m.text === 'hold the chat');
-    h.fake.pushUpdate(h.fake.textMessage({ chatId: 5005, text: 'second in chat' }));
+    h.fake.pushUpdate(h.fake.textMessage({ chatId: 5005, text: '/cancel' }));
     h.fake.pushUpdate(h.fake.textMessage({ chatId: 6006, text: 'another chat' }));
+    await h.next((m) => m.command?.name === 'cancel');
     await h.next((m) => m.text === 'another chat');
-    expect(h.received.map((m) => m.text)).not.toContain('second in chat');
+    const inChat = h.received.filter((m) => m.chat.chatId === '5005').map((m) => m.command?.name ?? m.text);
+    expect(inChat).toEqual(['hold the chat', 'cancel']);
     release();
-    await h.next((m) => m.text === 'second in chat');
   });
 
   it('confirms handled updates: getUpdates moves its offset past them', async () => {

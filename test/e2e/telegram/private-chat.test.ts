@@ -88,6 +88,28 @@ describe('a private chat', () => {
     await expectRenderDelivered(chatId, exported.message!.message_id);
   });
 
+  it('/cancel while a render runs is handled at once: the render stops and no video is sent', async () => {
+    const chatId = 2003;
+    const file = e2e.telegram.registerFile(clip);
+    await e2e.send(e2e.telegram.fileMessage({ chatId, kind: 'video', file, fileName: 'long.mp4' }));
+    const rendersBefore = e2e.emulator.requestsTo('render-start').length;
+    e2e.emulator.options.renderStepMs = 120_000; // the render would take minutes
+    try {
+      const exported = e2e.telegram.pushUpdate(e2e.telegram.textMessage({ chatId, text: 'export' }));
+      await expect
+        .poll(() => e2e.emulator.requestsTo('render-start').length, { timeout: 10_000 })
+        .toBe(rendersBefore + 1);
+      // The chat is busy with the render; /cancel must not wait behind it.
+      await e2e.send(e2e.telegram.textMessage({ chatId, text: '/cancel' }));
+      await e2e.whenHandled(exported.update_id);
+      expect(e2e.botMessages(chatId).map(textOf)).toContain('⏹ Stopped the running job.');
+      await expect.poll(() => e2e.emulator.requestsTo('render-cancel').length).toBe(1);
+      expect(e2e.telegram.callsOf('sendVideo').filter((c) => c.params.chat_id === chatId)).toEqual([]);
+    } finally {
+      e2e.emulator.options.renderStepMs = 100;
+    }
+  });
+
   it('the Export button under the upload receipt delivers the video', async () => {
     const chatId = 2002;
     const file = e2e.telegram.registerFile(clip);
