@@ -3,7 +3,6 @@
  * takes any update, a redelivered update is handled once, and one chat's edits never run at the same time,
  * even when they reach different instances together.
  */
-import { readFileSync } from 'node:fs';
 import type { Message, Update } from 'grammy/types';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -22,14 +21,6 @@ const CHATS = 20;
 const PER_CHAT = 10;
 const EDITS_PER_CHAT = 3;
 const t = textsFor('en');
-
-/**
- * Until src/bot.ts passes `chatLockFrom(store)` to its ChatQueue, two processes can run one chat's edits at
- * once; the serialization check waits for that wiring. TEMPORARY: drop this once the line is in.
- */
-const BOT_USES_CHAT_LOCK = readFileSync(new URL('../../src/bot.ts', import.meta.url), 'utf8').includes(
-  'chatLockFrom(',
-);
 
 type Kind = 'credits' | 'status' | 'edit';
 interface Sent {
@@ -183,7 +174,7 @@ describe('two bot processes on one Redis, webhook mode', () => {
     expect(emulator.sessions.size).toBe(CHATS);
   });
 
-  it.skipIf(!BOT_USES_CHAT_LOCK)("never streams two of one chat's edits at once", () => {
+  it("never streams two of one chat's edits at once", () => {
     for (const session of emulator.sessions.values()) {
       expect(session.messages).toHaveLength(EDITS_PER_CHAT);
       expect({ session: session.sessionId, most: emulator.mostConcurrentStreams(session.sessionId) }).toEqual(
