@@ -48,6 +48,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   // channels and roles cached for threads and the spender role. Mentions are off unless a message asks.
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
+    // Past 2,500 guilds Discord requires shards: take the count the gateway recommends.
+    shards: 'auto',
     rest: { api: options.apiRoot },
     allowedMentions: { parse: [] },
   });
