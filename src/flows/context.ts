@@ -112,14 +112,17 @@ export class ProgressMessage {
   private pending: string | undefined;
   private finished = false;
 
+  /** `shown`: the text the message has now, when known; an edit to the same text is skipped (platforms
+   * refuse it as "not modified" and still count it against the chat's rate limit). */
   private constructor(
     private readonly ctx: FlowContext,
     readonly id: string,
+    private shown?: string,
   ) {}
 
   static async send(ctx: FlowContext, text: string): Promise<ProgressMessage> {
     const sent = await reply(ctx, text);
-    return new ProgressMessage(ctx, sent.id);
+    return new ProgressMessage(ctx, sent.id, text);
   }
 
   /** The job's progress message if an earlier owner sent one, else a new one (saved to the job). */
@@ -143,7 +146,9 @@ export class ProgressMessage {
     this.chain = this.chain.then(async () => {
       const latest = this.pending;
       this.pending = undefined;
-      if (latest !== undefined && !this.finished) await editQuietly(this.ctx, this.id, latest);
+      if (latest === undefined || latest === this.shown || this.finished) return;
+      await editQuietly(this.ctx, this.id, latest);
+      this.shown = latest;
     });
   }
 
