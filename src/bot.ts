@@ -212,9 +212,13 @@ export function createBot(deps: BotDeps): Bot {
   ): Promise<{ queued?: Promise<unknown> }> {
     const record = await ctx.store.getChat(ctx.chatKey);
     if (!record.greeted) {
-      const connected = await connectFlow(ctx);
+      // Under the chat's setup lock, so a chat whose first messages reach two processes is greeted once.
+      const greeting = await connections.exclusive(`greet:${ctx.chatKey}`, async () =>
+        (await ctx.store.getChat(ctx.chatKey)).greeted ? 'greeted elsewhere' : connectFlow(ctx),
+      );
       // The greeting already says what /start and /help would; a failed connection was explained.
-      if (!connected || intent.kind === 'start' || intent.kind === 'help') return {};
+      if (greeting === false) return {};
+      if (greeting === true && (intent.kind === 'start' || intent.kind === 'help')) return {};
     }
     switch (intent.kind) {
       case 'start':

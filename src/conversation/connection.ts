@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { NemoClient, NemoSessionRef } from '../nemo/index.js';
 import type { ChatRecord, Store } from '../store/store.js';
+import { type ChatLock, chatLockFrom } from './chat-lock.js';
 
 export interface Clock {
   now(): number;
@@ -23,6 +24,7 @@ export interface ConnectionDeps {
 
 /** Renew an anonymous token this long before it expires, so a call never starts with a dying token. */
 const EXPIRY_MARGIN_MS = 60_000;
+const NEVER_ABORTED = new AbortController().signal;
 
 /**
  * Hands out one ChatConnection per message and makes concurrent token/session creation for the same chat
@@ -30,17 +32,44 @@ const EXPIRY_MARGIN_MS = 60_000;
  */
 export class Connections {
   private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly lock: ChatLock;
 
-  constructor(private readonly deps: ConnectionDeps) {}
+  constructor(private readonly deps: ConnectionDeps) {
+    // Other processes on the same Redis may set up the same chat at the same moment (its first messages
+    // reaching two webhook instances): creation runs under the store's lock, and re-reads the record inside.
+    this.lock = chatLockFrom(deps.store, {
+      ttlMs: 30_000,
+      retryMs: 100,
+      onWarning: (message, error) => deps.log.warn({ err: error }, message),
+    });
+  }
 
   /**
    * @param language ISO code for a session created on this chat's behalf.
    * @param onSessionRenewed called after the backend lost the session and a new one replaced it (1002).
    */
   for(chatKey: string, language: string, onSessionRenewed: () => Promise<void>): ChatConnection {
-    return new ChatConnection(this.deps, chatKey, language, onSessionRenewed, this.singleFlight);
+    return new ChatConnection(
+      this.deps,
+      chatKey,
+      language,
+      onSessionRenewed,
+      this.singleFlight,
+      this.exclusive,
+    );
   }
 
+  /** Runs `work` while no other process runs work under the same name (a lock in the store). */
+  readonly exclusive = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const held = await this.lock(`setup:${name}`, NEVER_ABORTED);
+    try {
+      return await work();
+    } finally {
+      await held.release();
+    }
+  };
+
+  /** Concurrent callers in this process share one run; `exclusive` then keeps other processes out. */
   private readonly singleFlight = <T extends string>(key: string, work: () => Promise<T>): Promise<T> => {
     const running = this.inFlight.get(key);
     if (running) return running as Promise<T>;
@@ -51,6 +80,7 @@ export class Connections {
 }
 
 type SingleFlight = <T extends string>(key: string, work: () => Promise<T>) => Promise<T>;
+type Exclusive = <T>(name: string, work: () => Promise<T>) => Promise<T>;
 
 export class ChatConnection implements NemoSessionRef {
   constructor(
@@ -59,6 +89,7 @@ export class ChatConnection implements NemoSessionRef {
     private readonly language: string,
     private readonly onSessionRenewed: () => Promise<void>,
     private readonly singleFlight: SingleFlight,
+    private readonly exclusive: Exclusive,
   ) {}
 
   /** True when the operator's token is used: such a user is registered and tops up instead of registering. */
@@ -73,10 +104,14 @@ export class ChatConnection implements NemoSessionRef {
   async token(): Promise<string> {
     if (this.deps.operatorToken) return this.deps.operatorToken;
     const record = await this.record();
-    const fresh =
-      record.tokenExpiresAt === undefined || record.tokenExpiresAt - EXPIRY_MARGIN_MS > this.deps.clock.now();
-    if (record.token && fresh) return record.token;
+    if (record.token && this.isFresh(record)) return record.token;
     return this.refreshToken();
+  }
+
+  private isFresh(record: ChatRecord): boolean {
+    return (
+      record.tokenExpiresAt === undefined || record.tokenExpiresAt - EXPIRY_MARGIN_MS > this.deps.clock.now()
+    );
   }
 
   /** Called on 1001. An anonymous chat gets a new token under a new client id (one token per id per 7 days). */
@@ -88,38 +123,58 @@ export class ChatConnection implements NemoSessionRef {
       return Promise.resolve(operatorToken);
     }
     return this.singleFlight(`token:${this.chatKey}`, async () => {
-      const clientId = randomUUID();
-      const issued = await this.deps.nemo.getAnonymousToken(clientId);
-      await this.deps.store.updateChat(this.chatKey, {
-        clientId: (issued as { clientId?: string }).clientId ?? clientId,
-        token: issued.token,
-        tokenExpiresAt: issued.expiresAt,
-        userId: issued.userId,
-      });
-      this.deps.log.info({ chatKey: this.chatKey, userId: issued.userId }, 'anonymous token issued');
-      return issued.token;
+      const rejected = (await this.record()).token;
+      return this.exclusive(`token:${this.chatKey}`, () => this.issueTokenUnlessReplaced(rejected));
     });
+  }
+
+  /** Another process may have replaced the rejected (or missing) token while this one waited for the lock. */
+  private async issueTokenUnlessReplaced(rejected: string | undefined): Promise<string> {
+    const now = await this.record();
+    if (now.token && now.token !== rejected && this.isFresh(now)) return now.token;
+    const issued = await this.deps.nemo.getAnonymousToken(randomUUID());
+    await this.deps.store.updateChat(this.chatKey, {
+      clientId: issued.clientId,
+      token: issued.token,
+      tokenExpiresAt: issued.expiresAt,
+      userId: issued.userId,
+    });
+    this.deps.log.info({ chatKey: this.chatKey, userId: issued.userId }, 'anonymous token issued');
+    return issued.token;
   }
 
   async sessionId(): Promise<string> {
     const record = await this.record();
     if (record.sessionId) return record.sessionId;
-    return this.singleFlight(`session:${this.chatKey}`, () => this.createSession());
+    return this.singleFlight(`session:${this.chatKey}`, () =>
+      this.exclusive(`session:${this.chatKey}`, async () => {
+        const now = await this.record();
+        return now.sessionId ?? this.createSession();
+      }),
+    );
   }
 
   /** Called on 1002: the backend forgot the session, and the timeline with it; the user is told. */
   renewSession(): Promise<string> {
     return this.singleFlight(`session:${this.chatKey}`, async () => {
-      this.deps.log.warn({ chatKey: this.chatKey }, 'session not found on the backend; starting a new one');
-      const sessionId = await this.createSession();
-      await this.onSessionRenewed();
-      return sessionId;
+      const lost = (await this.record()).sessionId;
+      return this.exclusive(`session:${this.chatKey}`, async () => {
+        // Another process already replaced it (and told the user): use that one.
+        const now = await this.record();
+        if (now.sessionId && now.sessionId !== lost) return now.sessionId;
+        this.deps.log.warn({ chatKey: this.chatKey }, 'session not found on the backend; starting a new one');
+        const sessionId = await this.createSession();
+        await this.onSessionRenewed();
+        return sessionId;
+      });
     });
   }
 
   /** /new: a fresh project, on purpose, so nobody needs telling that the old one is gone. */
   startNewSession(): Promise<string> {
-    return this.singleFlight(`session:${this.chatKey}`, () => this.createSession());
+    return this.singleFlight(`session:${this.chatKey}`, () =>
+      this.exclusive(`session:${this.chatKey}`, () => this.createSession()),
+    );
   }
 
   private async createSession(): Promise<string> {

@@ -120,22 +120,33 @@ describe('two bot processes on one Redis, webhook mode', () => {
   it('answers 200 updates across 20 chats, sent to either instance (some to both), each exactly once', {
     timeout: 45_000,
   }, async () => {
-    // Each chat's first message connects it (token, session, greeting); the rest go out all at once.
+    // Each chat's first two messages reach the two instances at the same moment: both want to connect the
+    // chat (token, session, greeting), and it must happen once. Then the rest go out all at once.
     const chatIds = Array.from({ length: CHATS }, (_, i) => 9_100 + i);
     await Promise.all(
       chatIds.map(async (chatId, c) => {
-        await deliver(compose(chatId, 'credits', 'credits', false), c);
-        await waitFor(() => repliesTo(sent.find((s) => s.chatId === chatId)!).length === 1, 15_000);
+        const opening = [
+          compose(chatId, 'credits', 'credits', false),
+          compose(chatId, 'status', 'status', false),
+        ];
+        await Promise.all(opening.map((item, i) => deliver(item, c + i)));
+        await waitFor(() => opening.every((item) => repliesTo(item).length === 1), 15_000);
       }),
     );
+    for (const chatId of chatIds) {
+      const greetings = telegram
+        .callsOf('sendMessage')
+        .filter((c) => Number(c.params.chat_id) === chatId && c.params.text === t.connecting);
+      expect({ chatId, greetings: greetings.length }).toEqual({ chatId, greetings: 1 });
+    }
     const rest: Promise<void>[] = [];
     for (const [c, chatId] of chatIds.entries()) {
-      for (let i = 1; i < PER_CHAT; i++) {
-        const edit = i <= EDITS_PER_CHAT;
+      for (let i = 2; i < PER_CHAT; i++) {
+        const edit = i <= EDITS_PER_CHAT + 1;
         const kind: Kind = edit ? 'edit' : i % 2 === 0 ? 'credits' : 'status';
         const text = edit ? `add the title "chat ${chatId} edit ${i}" with music` : kind;
         // Every chat has one redelivery; the edits alternate instances, so they reach both together.
-        rest.push(deliver(compose(chatId, kind, text, i === 4 + (c % 5)), c + i));
+        rest.push(deliver(compose(chatId, kind, text, i === 5 + (c % 5)), c + i));
       }
     }
     await Promise.all(rest);

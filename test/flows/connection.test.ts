@@ -48,6 +48,44 @@ describe('ChatConnection', () => {
     expect(await a.token()).toBe(record.token);
   });
 
+  it('sets a chat up once when two processes on one Redis race for it', async () => {
+    const clock = { now: () => Date.now() };
+    const prefix = `conn-race:${randomUUID()}:`;
+    // Two stores on two Redis connections: as two bot processes would be.
+    const stores = await Promise.all(
+      [0, 1].map(() => createStore({ redisUrl: inject('redisUrl'), keyPrefix: prefix })),
+    );
+    try {
+      const [first, second] = stores.map((s) => new Connections({ nemo, store: s, log, clock }));
+      const chat = 'test:two-processes';
+      const tokensBefore = emulator.requestsTo('anonymous-token').length;
+      const sessionsBefore = emulator.requestsTo('create-session').length;
+      const [s1, s2] = await Promise.all([
+        first!.for(chat, 'en', never).sessionId(),
+        second!.for(chat, 'en', never).sessionId(),
+      ]);
+      expect(s1).toBe(s2);
+      expect(emulator.requestsTo('anonymous-token').length - tokensBefore).toBe(1);
+      expect(emulator.requestsTo('create-session').length - sessionsBefore).toBe(1);
+
+      // Both hear 1002 for the same lost session: one new session, and only one of them tells the user.
+      let told = 0;
+      const tell = async () => {
+        told += 1;
+      };
+      const [r1, r2] = await Promise.all([
+        first!.for(chat, 'en', tell).renewSession(),
+        second!.for(chat, 'en', tell).renewSession(),
+      ]);
+      expect(r1).toBe(r2);
+      expect(r1).not.toBe(s1);
+      expect(told).toBe(1);
+      expect(emulator.requestsTo('create-session').length - sessionsBefore).toBe(2);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
   it('renews a token that is about to expire', async () => {
     let now = Date.now();
     const connections = new Connections({ nemo, store, log, clock: { now: () => now } });
