@@ -296,6 +296,7 @@ ${table}
 ## Machine
 
 - CPU: ${m.cpu}, ${m.cores} cores; memory ${m.memoryGB} GB (${m.freeMemoryGB} GB free at the end); load average ${m.loadAverage.join(' / ')}
+- Code: ${m.code}
 - Node ${m.node}, redis-server ${m.redis}; the whole bench took ${f(r.totalSeconds / 60, 1)} minutes
 - A process's RSS before any work: plain Node ${r.baseRss.nodeMB} MB, Node with the tsx loader (as \`npm start\` runs
   the bot) ${r.baseRss.tsxMB} MB, the bot's modules loaded under tsx ${r.baseRss.botModulesMB} MB

@@ -1,6 +1,7 @@
 /**
- * The measured process: `full` is the real bot (Telegram adapter → core → Redis and the NemoVideo client),
- * put together as adapters/app.ts does; `bare` is the least a grammY bot can do with the same updates (reply
+ * The measured process: `full` is the real bot (Telegram adapter → core → Redis, the durable job engine and
+ * the NemoVideo client), put together as adapters/app.ts does (startApp cannot take the relay's raised
+ * upload limit, so the same parts are assembled here); `bare` is the least a grammY bot can do with the same updates (reply
  * a fixed text, no router, no store, no backend). Settings come from the environment the parent sets.
  * Commands: `probe-reset` starts the measuring window, `probe-read` reads it, `open-streams` counts SSE
  * edits in flight.
@@ -9,6 +10,7 @@ import { run } from '@grammyjs/runner';
 import { Bot } from 'grammy';
 import { createTelegramAdapter } from '../../adapters/telegram/bot.js';
 import { createBot } from '../../src/bot.js';
+import { createJobEngine, PlatformPorts } from '../../src/jobs/index.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics, nemoObserver } from '../../src/metrics.js';
 import { NemoClient } from '../../src/nemo/index.js';
@@ -47,14 +49,22 @@ async function startFull() {
     logger: log.child({ component: 'nemo' }),
     observer: nemoObserver(metrics),
   });
-  const core = createBot({ nemo, store, log, profile, progressIntervalMs: 120_000, metrics });
+  const jobs = await createJobEngine({
+    redisUrl: env('BENCH_REDIS_URL'),
+    log: log.child({ component: 'jobs' }),
+  });
+  const ports = new PlatformPorts();
+  const core = createBot({ nemo, store, log, profile, progressIntervalMs: 120_000, metrics, jobs, ports });
   const telegram = createTelegramAdapter({ token, apiRoot, handle: core.handle, log });
+  ports.register('telegram', telegram.port);
   await telegram.start();
+  await core.startJobs();
   return {
     openStreams: async () => (await metrics.openStreams.get()).values[0]?.value ?? 0,
     stop: async () => {
-      await telegram.stop();
-      await core.close();
+      const stopped = telegram.stop();
+      await core.close({ leaveRunning: jobs.durable });
+      await stopped;
       await store.close();
     },
   };

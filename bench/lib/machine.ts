@@ -1,4 +1,5 @@
 /** Where the figures came from: they only compare with figures from the same machine. */
+import { execFileSync } from 'node:child_process';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { MB, round } from './stats.js';
 
@@ -11,6 +12,18 @@ export interface MachineNotes {
   node: string;
   redis: string;
   date: string;
+  /** The commit measured, and how many files of src/ and adapters/ differed from it (others' work in progress). */
+  code: string;
+}
+
+function codeState(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+    const changed = git('status', '--porcelain', '--', 'src', 'adapters').split('\n').filter(Boolean).length;
+    return `${git('rev-parse', '--short', 'HEAD')}${changed ? ` with ${changed} uncommitted files in src/ and adapters/` : ''}`;
+  } catch {
+    return 'not a git checkout';
+  }
 }
 
 export function machineNotes(redisVersion: string): MachineNotes {
@@ -24,5 +37,6 @@ export function machineNotes(redisVersion: string): MachineNotes {
     node: process.version,
     redis: redisVersion,
     date: new Date().toISOString(),
+    code: codeState(),
   };
 }
