@@ -12,6 +12,8 @@ export interface Segment {
   endMs?: number;
   /** 0..1 */
   volume?: number;
+  /** A look applied to the segment (filter, LUT, effect, style), as the backend names it. */
+  look?: string;
 }
 
 export interface Track {
@@ -121,12 +123,14 @@ function parseSegment(raw: unknown, followsMs: number | undefined): Segment | un
   if (endMs === undefined && durationMs !== undefined && startMs !== undefined) endMs = startMs + durationMs;
   if (endMs !== undefined && startMs !== undefined && endMs < startMs) endMs = undefined;
   const volume = pick(fields, ['v', 'vol', 'volume'], parseVolume);
+  const look = pick(fields, ['filter', 'fx', 'effect', 'lut', 'look', 'style'], labelFrom);
 
   const segment: Segment = {};
   if (label !== undefined) segment.label = label;
   if (startMs !== undefined) segment.startMs = startMs;
   if (endMs !== undefined) segment.endMs = endMs;
   if (volume !== undefined) segment.volume = volume;
+  if (look !== undefined) segment.look = look;
   return segment;
 }
 
@@ -314,6 +318,13 @@ function segmentChanges(kind: TrackKind, before: Segment, after: Segment): strin
       before.volume === undefined
         ? `Volume of ${nameOf(kind, after)} set to ${formatPercent(after.volume)}`
         : `Volume of ${nameOf(kind, after)} ${formatPercent(before.volume)} → ${formatPercent(after.volume)}`,
+    );
+  }
+  if (after.look !== before.look) {
+    lines.push(
+      after.look === undefined
+        ? `Removed the ${before.look} look from ${nameOf(kind, after)}`
+        : `Applied a ${after.look} look to ${nameOf(kind, after)}`,
     );
   }
   return lines;

@@ -332,6 +332,20 @@ describe('describeChanges', () => {
     ]);
   });
 
+  it('reports a look (filter) applied to or removed from a clip, whatever key carries it', () => {
+    const withLook = (key: string, value: unknown) =>
+      variant([{ ...video, sg: [{ ...(video as { sg: object[] }).sg[0], [key]: value }] }, bgm, title]);
+    expect(describeChanges(seed(), withLook('filter', 'cinematic'))).toEqual([
+      'Applied a cinematic look to clip city timelapse',
+    ]);
+    expect(describeChanges(seed(), withLook('lut', { name: 'teal-orange' }))).toEqual([
+      'Applied a teal-orange look to clip city timelapse',
+    ]);
+    expect(describeChanges(withLook('effect', 'vintage'), seed())).toEqual([
+      'Removed the vintage look from clip city timelapse',
+    ]);
+  });
+
   it('names removed segments', () => {
     expect(describeChanges(seed(), variant([video, bgm]))).toEqual(['Removed title "Urban Dreams"']);
     expect(describeChanges(seed(), variant([title]))).toEqual([

@@ -137,6 +137,7 @@ describe('edits that answer with no text', () => {
     const clip = await makeClip({ seconds: 2, width: 1920, height: 1080 });
     await h.send({ attachments: [await fileAttachment(clip)] });
     await h.send('apply a cinematic look');
+    expect(h.port.sent.at(-1)).toMatch(/^Here's what changed:\n• Applied a cinematic look to clip /);
     // The same look again: the agent worked (tool calls) but the timeline reads the same.
     await h.send('apply a cinematic look');
     expect(h.port.sent.at(-1)).toBe(
