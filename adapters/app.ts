@@ -160,6 +160,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       ...(options.input ? { input: options.input } : {}),
       ...(options.output ? { output: options.output } : {}),
     });
+    ports.register('console', consoleAdapter.port);
     finished = consoleAdapter.done.then(() => bot.idle());
   }
   // Only now can every job reach its chat, so only now take over the jobs of a process that is gone.

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../src/logger.js';
-import type { HandleMessage } from '../../src/messages.js';
+import type { ChatPort, HandleMessage } from '../../src/messages.js';
 import { type ConsoleIdentity, normalizeLine } from './normalize.js';
 import { ConsolePort } from './port.js';
 
@@ -26,6 +26,8 @@ export interface ConsoleAdapterOptions {
 }
 
 export interface ConsoleAdapter {
+  /** The terminal's port, so a job taken over after a restart can still print to it. */
+  port: ChatPort;
   /** Resolves when input ended (or stop was called) and every message was handled. */
   done: Promise<void>;
   /** Stops reading input; work already started still finishes before `done`. */
@@ -74,7 +76,7 @@ export function startConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAdap
     await Promise.all([...inFlight]);
   })();
 
-  return { done, stop: () => lines.close() };
+  return { port, done, stop: () => lines.close() };
 }
 
 function safeUserName(): string {
