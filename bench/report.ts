@@ -270,7 +270,7 @@ function perRun(r: BenchResults): string {
   }
   r.concurrency.forEach((c, i) => {
     lines.push(
-      `- concurrency run ${i + 1}: ${c.streamsOpen} streams, RSS ${f(c.probe.startRssMB, 0)} → peak ${f(c.probe.peakRssMB, 0)} MB, loop delay p99 ${f(c.probe.loopDelayP99Ms, 1)} ms, CPU ${f(c.probe.cpuCores, 3)} cores`,
+      `- concurrency run ${i + 1}: ${c.streamsOpen} streams, RSS ${f(c.probe.startRssMB, 0)} → peak ${f(c.probe.peakRssMB, 0)} MB (heap ${f(c.probe.heapUsedMB, 0)} used of ${f(c.probe.heapTotalMB, 0)}, external ${f(c.probe.externalMB, 0)}), loop delay p99 ${f(c.probe.loopDelayP99Ms, 1)} ms, CPU ${f(c.probe.cpuCores, 3)} cores`,
     );
   });
   return lines.join('\n');

@@ -24,6 +24,10 @@ const say = (line: string) =>
   process.stderr.write(`[bench ${Math.round((performance.now() - startedAt) / 1000)}s] ${line}\n`);
 const redis = await startRedis();
 const dir = await mkdtemp(join(tmpdir(), 'nemo-bench-'));
+// Interrupted: still stop redis-server (the children end on their own when their stdin closes).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void redis.close().finally(() => process.exit(130)));
+}
 const results: Omit<BenchResults, 'machine' | 'baseRss' | 'totalSeconds'> = {
   config,
   pipeline: [],

@@ -11,6 +11,10 @@ export interface ProbeReading {
   startRssMB: number;
   peakRssMB: number;
   lastRssMB: number;
+  /** V8 heap in use and reserved, and memory outside it (buffers, sockets), at the end of the window. */
+  heapUsedMB: number;
+  heapTotalMB: number;
+  externalMB: number;
   /** CPU time (user + system) over the window, as a share of one core: 1 = one core busy all the time. */
   cpuCores: number;
   loopDelayP50Ms: number;
@@ -47,11 +51,15 @@ export function startProcessProbe() {
     const seconds = (performance.now() - startedAt) / 1000;
     const cpu = process.cpuUsage(cpuAtStart);
     const ms = (ns: number) => round(ns / 1e6, 1);
+    const memory = process.memoryUsage();
     return {
       seconds: round(seconds, 1),
       startRssMB: round(startRss / MB, 1),
       peakRssMB: round(peakRss / MB, 1),
-      lastRssMB: round(process.memoryUsage.rss() / MB, 1),
+      lastRssMB: round(memory.rss / MB, 1),
+      heapUsedMB: round(memory.heapUsed / MB, 1),
+      heapTotalMB: round(memory.heapTotal / MB, 1),
+      externalMB: round(memory.external / MB, 1),
       cpuCores: round((cpu.user + cpu.system) / 1e6 / seconds, 2),
       loopDelayP50Ms: ms(delay.percentile(50)),
       loopDelayP99Ms: ms(delay.percentile(99)),
