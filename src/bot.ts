@@ -210,7 +210,8 @@ export function createBot(deps: BotDeps): Bot {
     ctx: FlowContext,
     intent: Exclude<Intent, { kind: 'ignore' }>,
   ): Promise<{ queued?: Promise<unknown> }> {
-    const record = await ctx.store.getChat(ctx.chatKey);
+    // Through the connection: the flow that follows reads the same record without another round trip.
+    const record = await ctx.conn.record();
     if (!record.greeted) {
       // Under the chat's setup lock, so a chat whose first messages reach two processes is greeted once.
       const greeting = await connections.exclusive(`greet:${ctx.chatKey}`, async () =>

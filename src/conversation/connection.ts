@@ -97,14 +97,41 @@ export class ChatConnection implements NemoSessionRef {
     return Boolean(this.deps.operatorToken);
   }
 
+  private memo: Promise<ChatRecord> | undefined;
+
+  /**
+   * The chat's record, read once per connection (one message): answering "credits" then costs one store
+   * round trip for the record, not one per look. A stale token or session is safe here: the backend answers
+   * 1001/1002 and the refresh paths below read the store afresh.
+   */
   record(): Promise<ChatRecord> {
-    return this.deps.store.getChat(this.chatKey);
+    this.memo ??= this.freshRecord();
+    return this.memo;
+  }
+
+  private freshRecord(): Promise<ChatRecord> {
+    const read = this.deps.store.getChat(this.chatKey);
+    // A failed read must not stick: the next call tries the store again.
+    read.catch(() => {
+      if (this.memo === read) this.memo = undefined;
+    });
+    return read;
+  }
+
+  private async write(patch: Partial<ChatRecord>): Promise<void> {
+    this.memo = undefined;
+    await this.deps.store.updateChat(this.chatKey, patch);
   }
 
   async token(): Promise<string> {
     if (this.deps.operatorToken) return this.deps.operatorToken;
-    const record = await this.record();
-    if (record.token && this.isFresh(record)) return record.token;
+    const remembered = await this.record();
+    if (remembered.token && this.isFresh(remembered)) return remembered.token;
+    // Before asking for a new token, look again: another process (or an earlier step) may have stored one
+    // since this connection read the record, and refreshing would then throw a good token away.
+    const current = await this.freshRecord();
+    this.memo = Promise.resolve(current);
+    if (current.token && this.isFresh(current)) return current.token;
     return this.refreshToken();
   }
 
@@ -123,17 +150,17 @@ export class ChatConnection implements NemoSessionRef {
       return Promise.resolve(operatorToken);
     }
     return this.singleFlight(`token:${this.chatKey}`, async () => {
-      const rejected = (await this.record()).token;
+      const rejected = (await this.freshRecord()).token;
       return this.exclusive(`token:${this.chatKey}`, () => this.issueTokenUnlessReplaced(rejected));
     });
   }
 
   /** Another process may have replaced the rejected (or missing) token while this one waited for the lock. */
   private async issueTokenUnlessReplaced(rejected: string | undefined): Promise<string> {
-    const now = await this.record();
+    const now = await this.freshRecord();
     if (now.token && now.token !== rejected && this.isFresh(now)) return now.token;
     const issued = await this.deps.nemo.getAnonymousToken(randomUUID());
-    await this.deps.store.updateChat(this.chatKey, {
+    await this.write({
       clientId: issued.clientId,
       token: issued.token,
       tokenExpiresAt: issued.expiresAt,
@@ -148,7 +175,7 @@ export class ChatConnection implements NemoSessionRef {
     if (record.sessionId) return record.sessionId;
     return this.singleFlight(`session:${this.chatKey}`, () =>
       this.exclusive(`session:${this.chatKey}`, async () => {
-        const now = await this.record();
+        const now = await this.freshRecord();
         return now.sessionId ?? this.createSession();
       }),
     );
@@ -157,10 +184,10 @@ export class ChatConnection implements NemoSessionRef {
   /** Called on 1002: the backend forgot the session, and the timeline with it; the user is told. */
   renewSession(): Promise<string> {
     return this.singleFlight(`session:${this.chatKey}`, async () => {
-      const lost = (await this.record()).sessionId;
+      const lost = (await this.freshRecord()).sessionId;
       return this.exclusive(`session:${this.chatKey}`, async () => {
         // Another process already replaced it (and told the user): use that one.
-        const now = await this.record();
+        const now = await this.freshRecord();
         if (now.sessionId && now.sessionId !== lost) return now.sessionId;
         this.deps.log.warn({ chatKey: this.chatKey }, 'session not found on the backend; starting a new one');
         const sessionId = await this.createSession();
@@ -179,7 +206,7 @@ export class ChatConnection implements NemoSessionRef {
 
   private async createSession(): Promise<string> {
     const created = await this.deps.nemo.createSession(this, { language: this.language });
-    await this.deps.store.updateChat(this.chatKey, {
+    await this.write({
       sessionId: created.sessionId,
       taskId: created.taskId,
       language: this.language,

@@ -86,6 +86,20 @@ describe('ChatConnection', () => {
     }
   });
 
+  it('does not replace a token another process stored after this connection read the record', async () => {
+    const clock = { now: () => Date.now() };
+    const chat = `test:late-${randomUUID()}`;
+    const here = new Connections({ nemo, store, log, clock }).for(chat, 'en', never);
+    const elsewhere = new Connections({ nemo, store, log, clock }).for(chat, 'en', never);
+    expect(await here.record()).toEqual({}); // read before the chat was set up
+    const sessionId = await elsewhere.sessionId();
+    const { token } = await store.getChat(chat);
+    const tokensBefore = emulator.requestsTo('anonymous-token').length;
+    expect(await here.token()).toBe(token);
+    expect(await here.sessionId()).toBe(sessionId);
+    expect(emulator.requestsTo('anonymous-token')).toHaveLength(tokensBefore);
+  });
+
   it('renews a token that is about to expire', async () => {
     let now = Date.now();
     const connections = new Connections({ nemo, store, log, clock: { now: () => now } });
