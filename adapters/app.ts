@@ -12,9 +12,6 @@ import { createMetrics, nemoObserver } from '../src/metrics.js';
 import { NemoClient } from '../src/nemo/index.js';
 import { profileFor } from '../src/profiles.js';
 import { createStore } from '../src/store/index.js';
-import { startConsoleAdapter } from './console/start.js';
-import { createDiscordAdapter } from './discord/client.js';
-import { createTelegramAdapter } from './telegram/bot.js';
 
 export interface AppOptions {
   /** Console adapter streams (tests); default stdin/stdout. */
@@ -37,6 +34,8 @@ interface Adapter {
   connected(): boolean;
 }
 
+// Each platform's SDK is loaded only when its adapter is configured: discord.js alone is ~35 MB resident,
+// which a Telegram-only or console bot should not carry.
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const consoleMode = !config.telegram && !config.discord;
   const secrets = [
@@ -105,6 +104,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let finished: Promise<void> = new Promise(() => {});
   if (config.telegram) {
     const { token, apiRoot, webhook } = config.telegram;
+    const { createTelegramAdapter } = await import('./telegram/bot.js');
     const telegram = createTelegramAdapter({
       token,
       apiRoot,
@@ -129,6 +129,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     });
   }
   if (config.discord) {
+    const { createDiscordAdapter } = await import('./discord/client.js');
     const discord = createDiscordAdapter({
       token: config.discord.token,
       applicationId: config.discord.applicationId,
@@ -154,6 +155,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log.info({ adapter: adapter.name }, 'adapter started');
   }
   if (consoleMode) {
+    const { startConsoleAdapter } = await import('./console/start.js');
     const consoleAdapter = startConsoleAdapter({
       handle: bot.handle,
       log,

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import { BullJobEngine } from './bullmq-engine.js';
 import { MemoryJobEngine } from './memory-engine.js';
 import type { JobEngine } from './types.js';
 
-export { BullJobEngine, type BullJobEngineOptions } from './bullmq-engine.js';
+// BullMQ (about 20 MB resident) is loaded only when Redis is configured; import it from
+// './bullmq-engine.js' directly when you need the class.
+export type { BullJobEngine, BullJobEngineOptions } from './bullmq-engine.js';
 export { deliverOnce } from './delivery.js';
 export { MemoryJobEngine } from './memory-engine.js';
 export { PlatformPorts, type PortDirectory } from './port-directory.js';
@@ -16,6 +17,7 @@ export async function createJobEngine(options: {
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 }): Promise<JobEngine> {
   if (!options.redisUrl) return new MemoryJobEngine();
+  const { BullJobEngine } = await import('./bullmq-engine.js');
   return BullJobEngine.connect({
     url: options.redisUrl,
     log: options.log,
