@@ -1,7 +1,8 @@
 /** A redis-server of the bench's own on a free loopback port, with persistence off, and ways to read it. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 
 async function freePort(): Promise<number> {
@@ -19,10 +20,11 @@ export interface BenchRedis {
   /** Empties every key between runs. */
   flush(): Promise<void>;
   /**
-   * Counts the commands clients send from now until `stop()`, by watching MONITOR. Commands a Lua script
-   * runs are left out: the script is one round trip. MONITOR slows Redis down, so never count during timing.
+   * Counts the commands the connections touching `keyPrefix` send from now until `stop()`, by watching
+   * MONITOR: the store's connection, not the job engine's (whose blocking polls never stop). Commands a Lua
+   * script runs are left out: the script is one round trip. MONITOR slows Redis down, so never count during timing.
    */
-  countCommands(): Promise<{ stop(): Promise<Map<string, number>> }>;
+  countCommands(keyPrefix: string): Promise<{ stop(): Promise<Map<string, number>> }>;
   close(): Promise<void>;
 }
 
@@ -56,20 +58,33 @@ export async function startRedis(): Promise<BenchRedis> {
     async flush() {
       await admin.flushall();
     },
-    async countCommands() {
-      const watcher = new Redis(url);
-      const monitor = await watcher.monitor();
-      const counts = new Map<string, number>();
-      monitor.on('monitor', (_time: string, args: string[], source: string) => {
-        if (source === 'lua') return;
-        const name = String(args[0]).toLowerCase();
-        counts.set(name, (counts.get(name) ?? 0) + 1);
+    async countCommands(keyPrefix) {
+      // A raw socket: ioredis's monitor mode can lose track of its replies under constant traffic.
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      const perSource = new Map<string, Map<string, number>>();
+      const storeSources = new Set<string>();
+      // +1795309626.015507 [0 127.0.0.1:38084] "hgetall" "nemo:chat:telegram:1"
+      const line = /^\+[\d.]+ \[\d+ ([^\]]+)\] "([^"]+)"(.*)$/;
+      createInterface({ input: socket }).on('line', (text) => {
+        const match = line.exec(text);
+        if (!match || match[1] === 'lua') return;
+        const [, source, command, rest] = match as unknown as [string, string, string, string];
+        if (rest.includes(` "${keyPrefix}`)) storeSources.add(source);
+        const counts = perSource.get(source) ?? new Map<string, number>();
+        counts.set(command.toLowerCase(), (counts.get(command.toLowerCase()) ?? 0) + 1);
+        perSource.set(source, counts);
       });
+      socket.write('MONITOR\r\n');
       return {
         async stop() {
-          monitor.disconnect();
-          watcher.disconnect();
-          return counts;
+          socket.destroy();
+          const total = new Map<string, number>();
+          for (const source of storeSources) {
+            for (const [command, n] of perSource.get(source) ?? [])
+              total.set(command, (total.get(command) ?? 0) + n);
+          }
+          return total;
         },
       };
     },

@@ -7,6 +7,7 @@
  * round-robin over the chats, then a paced phase for latency (a burst measures queueing, not what one message
  * costs).
  */
+import { DEFAULT_KEY_PREFIX } from '../../src/store/redis.js';
 import type { ProbeReading } from '../lib/process-probe.js';
 import type { BenchRedis } from '../lib/redis-server.js';
 import { type BotMode, withStack } from '../lib/stack.js';
@@ -40,7 +41,7 @@ const TEXT = 'credits';
 const FIRST_CHAT_ID = 700_001;
 
 async function countWhile(redis: BenchRedis, work: () => Promise<unknown>) {
-  const counter = await redis.countCommands();
+  const counter = await redis.countCommands(DEFAULT_KEY_PREFIX);
   await work();
   // MONITOR lines trail the replies a little.
   await new Promise((resolve) => setTimeout(resolve, 300));
