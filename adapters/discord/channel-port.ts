@@ -15,9 +15,9 @@ import type {
   SendOptions,
   SentMessage,
 } from '../../src/messages.js';
+import { splitText } from '../../src/split-text.js';
 import { rowsOf } from './buttons.js';
 import { DEFAULT_UPLOAD_LIMIT, EDIT_THROTTLE_MS, MAX_DOWNLOAD_BYTES, MAX_TEXT_LENGTH } from './port.js';
-import { splitText } from './split.js';
 import { CoalescingThrottle } from './throttle.js';
 import { videoMessage } from './video.js';
 

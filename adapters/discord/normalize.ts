@@ -3,8 +3,8 @@ import type {
   ChatInputCommandInteraction,
   Attachment as DiscordAttachment,
 } from 'discord.js';
+import { actionFromButtonKey } from '../../src/button-keys.js';
 import type { Attachment, AttachmentKind, ChatRef, IncomingMessage, Sender } from '../../src/messages.js';
-import { actionOf } from './buttons.js';
 import { VIDEO_FILE_OPTIONS } from './commands.js';
 import { download } from './download.js';
 
@@ -94,7 +94,7 @@ export function normalizeButton(
   interaction: ButtonInteraction,
   receivedAt: number,
 ): IncomingMessage | undefined {
-  const action = actionOf(interaction.customId);
+  const action = actionFromButtonKey(interaction.customId);
   if (!action) return undefined;
   return { ...base(interaction, receivedAt), text: '', action, attachments: [] };
 }

@@ -1,12 +1,12 @@
 import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
-import { actionOf } from './buttons.js';
+import { actionFromButtonKey } from '../../src/button-keys.js';
 import { SPENDING_COMMANDS } from './commands.js';
 
 /** Whether this interaction starts work that costs credits. */
 export function spendsCredits(interaction: ChatInputCommandInteraction | ButtonInteraction): boolean {
   return interaction.isChatInputCommand()
     ? SPENDING_COMMANDS.has(interaction.commandName)
-    : actionOf(interaction.customId) === 'export';
+    : actionFromButtonKey(interaction.customId) === 'export';
 }
 
 /**

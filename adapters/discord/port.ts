@@ -16,9 +16,9 @@ import type {
   SendOptions,
   SentMessage,
 } from '../../src/messages.js';
+import { splitText } from '../../src/split-text.js';
 import { rowsOf } from './buttons.js';
 import { isExpiredToken } from './errors.js';
-import { splitText } from './split.js';
 import { CoalescingThrottle } from './throttle.js';
 import { videoMessage } from './video.js';
 

@@ -1,7 +1,7 @@
 import type { CallbackQuery, Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
+import { actionFromButtonKey } from '../../src/button-keys.js';
 import type { Attachment, AttachmentKind, ChatRef, IncomingMessage, Sender } from '../../src/messages.js';
 import type { OpenTelegramFile } from './files.js';
-import { actionFromCallbackData } from './keyboard.js';
 
 export interface NormalizeDeps {
   /** The bot itself (from getMe): its id and username decide what is addressed to it. */
@@ -206,7 +206,7 @@ export function normalizeCallbackQuery(
   query: CallbackQuery,
   deps: NormalizeDeps,
 ): IncomingMessage | undefined {
-  const action = actionFromCallbackData(query.data);
+  const action = actionFromButtonKey(query.data);
   const carrier = query.message;
   if (!action || !carrier) return undefined;
   const chat =

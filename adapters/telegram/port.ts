@@ -8,13 +8,13 @@ import type {
   SendOptions,
   SentMessage,
 } from '../../src/messages.js';
+import { splitText } from '../../src/split-text.js';
 import { destination, replyTo } from './address.js';
 import { EditThrottle } from './edit-throttle.js';
 import { telegramLimits } from './files.js';
 import { toInlineKeyboard } from './keyboard.js';
 import { mentionPrefix } from './mention.js';
 import { sendVideoOrLink } from './send-video.js';
-import { splitText } from './split-text.js';
 
 export interface TelegramPortOptions {
   api: Api;

@@ -9,6 +9,7 @@ import type { Button, ChatPort, ChatRef, IncomingMessage, SendOptions, SentMessa
 import type { Metrics } from '../metrics.js';
 import type { NemoClient } from '../nemo/index.js';
 import type { SkillProfile } from '../profiles.js';
+import { splitText } from '../split-text.js';
 import type { Store } from '../store/store.js';
 import type { Lang, Texts } from '../texts.js';
 
@@ -77,22 +78,6 @@ export async function editQuietly(
   } catch (error) {
     ctx.log.debug({ err: error }, 'could not edit a progress message');
   }
-}
-
-/** Splits at paragraph or line breaks where possible, hard-cuts only a single over-long line. */
-export function splitText(text: string, max: number): string[] {
-  if (text.length <= max) return [text];
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const window = rest.slice(0, max);
-    const cut = Math.max(window.lastIndexOf('\n\n'), window.lastIndexOf('\n'));
-    const at = cut > max / 2 ? cut : max;
-    parts.push(rest.slice(0, at).trimEnd());
-    rest = rest.slice(at).trimStart();
-  }
-  if (rest) parts.push(rest);
-  return parts;
 }
 
 /** The buttons offered after a result: what a user most likely wants next. */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { splitText } from '../../src/flows/context.js';
 import { formatBytes, formatElapsed, languageOf, sessionLanguage, textsFor } from '../../src/texts.js';
 
 describe('language', () => {
@@ -34,12 +33,5 @@ describe('formatting', () => {
     expect(formatElapsed(45_000, 'en')).toBe('45 s');
     expect(formatElapsed(125_000, 'en')).toBe('2 min');
     expect(formatElapsed(125_000, 'zh')).toBe('2 分钟');
-  });
-
-  it('splits long texts at line breaks to fit the platform', () => {
-    const text = `${'a'.repeat(30)}\n${'b'.repeat(30)}\n${'c'.repeat(30)}`;
-    expect(splitText(text, 70)).toEqual([`${'a'.repeat(30)}\n${'b'.repeat(30)}`, 'c'.repeat(30)]);
-    expect(splitText('x'.repeat(25), 10)).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
-    expect(splitText('short', 10)).toEqual(['short']);
   });
 });
