@@ -4,28 +4,20 @@
  * A message the bot token may not edit (an interaction's reply is a webhook message) is posted anew on its
  * first edit, and later edits change that copy.
  */
-import { type BaseMessageOptions, type Client, type SendableChannels, userMention } from 'discord.js';
+import type { Client, SendableChannels } from 'discord.js';
 import type { Logger } from 'pino';
 import type {
   ChatAction,
   ChatPort,
   ChatRef,
   OutgoingVideo,
-  Sender,
   SendOptions,
   SentMessage,
 } from '../../src/messages.js';
-import { splitText } from '../../src/split-text.js';
-import { rowsOf } from './buttons.js';
-import { DEFAULT_UPLOAD_LIMIT, EDIT_THROTTLE_MS, MAX_DOWNLOAD_BYTES, MAX_TEXT_LENGTH } from './port.js';
+import { editPayload, MAX_TEXT_LENGTH, textPayloads, videoPayload } from './payloads.js';
+import { DEFAULT_UPLOAD_LIMIT, EDIT_THROTTLE_MS, MAX_DOWNLOAD_BYTES } from './port.js';
 import { CoalescingThrottle } from './throttle.js';
 import { videoMessage } from './video.js';
-
-const MAX_ROWS = 5;
-
-function mentionsFor(requester: Sender | undefined) {
-  return { parse: [], users: requester ? [requester.id] : [], repliedUser: false };
-}
 
 export class ChannelPort implements ChatPort {
   readonly platform = 'discord' as const;
@@ -47,19 +39,9 @@ export class ChannelPort implements ChatPort {
   }
 
   async sendText(chat: ChatRef, text: string, options: SendOptions = {}): Promise<SentMessage> {
-    const prefix = options.mention ? `${userMention(options.mention.id)} ` : '';
-    const pieces = splitText(text, MAX_TEXT_LENGTH - prefix.length);
     const channel = await this.channelOf(chat);
     let sent: SentMessage | undefined;
-    for (const [index, piece] of pieces.entries()) {
-      const first = index === 0;
-      const message = await channel.send({
-        content: first ? prefix + piece : piece,
-        allowedMentions: mentionsFor(first ? options.mention : undefined),
-        components: index === pieces.length - 1 && options.buttons ? rowsOf(options.buttons) : [],
-      });
-      sent = { id: message.id };
-    }
+    for (const payload of textPayloads(text, options)) sent = { id: (await channel.send(payload)).id };
     return sent!;
   }
 
@@ -69,11 +51,7 @@ export class ChannelPort implements ChatPort {
     text: string,
     options: Pick<SendOptions, 'buttons'> = {},
   ): Promise<void> {
-    const payload: BaseMessageOptions = {
-      content: text.slice(0, MAX_TEXT_LENGTH),
-      allowedMentions: mentionsFor(undefined),
-      ...(options.buttons ? { components: rowsOf(options.buttons) } : {}),
-    };
+    const payload = editPayload(text, options.buttons);
     return this.throttle.run(messageId, async () => {
       const channel = await this.channelOf(chat);
       const target = this.copies.get(messageId) ?? messageId;
@@ -93,19 +71,7 @@ export class ChannelPort implements ChatPort {
 
   async sendVideo(chat: ChatRef, video: OutgoingVideo, options: SendOptions = {}): Promise<SentMessage> {
     const body = await videoMessage(video, this.limits.maxUploadBytes, undefined, this.log);
-    const own = body.components ?? [];
-    const buttons = (options.buttons ?? []).map((row) =>
-      own.length > 0 ? row.filter((button) => button.url !== video.url) : row,
-    );
-    const content = [options.mention ? userMention(options.mention.id) : '', video.caption ?? '']
-      .filter(Boolean)
-      .join(' ');
-    const message = await (await this.channelOf(chat)).send({
-      ...body,
-      content: content.slice(0, MAX_TEXT_LENGTH),
-      allowedMentions: mentionsFor(options.mention),
-      components: [...own, ...rowsOf(buttons, MAX_ROWS - own.length)],
-    });
+    const message = await (await this.channelOf(chat)).send(videoPayload(body, video, options));
     return { id: message.id };
   }
 

@@ -1,10 +1,8 @@
-import {
-  type BaseMessageOptions,
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
-  type MessageMentionOptions,
-  type SendableChannels,
-  userMention,
+import type {
+  BaseMessageOptions,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  SendableChannels,
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type {
@@ -12,13 +10,11 @@ import type {
   ChatPort,
   ChatRef,
   OutgoingVideo,
-  Sender,
   SendOptions,
   SentMessage,
 } from '../../src/messages.js';
-import { splitText } from '../../src/split-text.js';
-import { rowsOf } from './buttons.js';
 import { isExpiredToken } from './errors.js';
+import { editPayload, MAX_TEXT_LENGTH, textPayloads, videoPayload } from './payloads.js';
 import { CoalescingThrottle } from './throttle.js';
 import { videoMessage } from './video.js';
 
@@ -27,28 +23,17 @@ const MiB = 1024 * 1024;
 export const DEFAULT_UPLOAD_LIMIT = 10 * MiB;
 /** The backend accepts files up to 500 MB; Discord attachments may be any size up to the guild's limit. */
 export const MAX_DOWNLOAD_BYTES = 500 * MiB;
-export const MAX_TEXT_LENGTH = 2000;
+export { MAX_TEXT_LENGTH } from './payloads.js';
 /** Discord keeps an interaction token for 15 minutes. */
 export const INTERACTION_TOKEN_LIFETIME_MS = 15 * 60_000;
 /** Progress edits at most this often: Discord rate-limits edits to one webhook message. */
 export const EDIT_THROTTLE_MS = 2000;
-const MAX_ROWS = 5;
-
 export interface InteractionPortOptions {
   /** When the interaction arrived; its token is good for `tokenLifetimeMs` from then. */
   receivedAt: number;
   tokenLifetimeMs?: number;
   editThrottleMs?: number;
   log: Logger;
-}
-
-/** Mentions may notify the requester, and only when asked: never @everyone, @here or a role. */
-function mentionsFor(requester: Sender | undefined): MessageMentionOptions {
-  return { parse: [], users: requester ? [requester.id] : [], repliedUser: false };
-}
-
-function clampText(text: string): string {
-  return text.length > MAX_TEXT_LENGTH ? `${text.slice(0, MAX_TEXT_LENGTH - 1)}…` : text;
 }
 
 /**
@@ -85,22 +70,11 @@ export class InteractionPort implements ChatPort {
   }
 
   sendText(chat: ChatRef, text: string, options: SendOptions = {}): Promise<SentMessage> {
-    const prefix = options.mention ? `${userMention(options.mention.id)} ` : '';
-    const pieces = splitText(text, MAX_TEXT_LENGTH - prefix.length);
+    const payloads = textPayloads(text, options);
     return this.serial(async () => {
       let sent: SentMessage | undefined;
-      for (const [index, piece] of pieces.entries()) {
-        const first = index === 0;
-        const last = index === pieces.length - 1;
-        sent = await this.deliver(
-          chat,
-          {
-            content: first ? prefix + piece : piece,
-            allowedMentions: mentionsFor(first ? options.mention : undefined),
-            components: last && options.buttons ? rowsOf(options.buttons) : [],
-          },
-          first && Boolean(options.mention),
-        );
+      for (const [index, payload] of payloads.entries()) {
+        sent = await this.deliver(chat, payload, index === 0 && Boolean(options.mention));
       }
       return sent!;
     });
@@ -112,11 +86,7 @@ export class InteractionPort implements ChatPort {
     text: string,
     options: Pick<SendOptions, 'buttons'> = {},
   ): Promise<void> {
-    const payload: BaseMessageOptions = {
-      content: clampText(text),
-      allowedMentions: mentionsFor(undefined),
-      ...(options.buttons ? { components: rowsOf(options.buttons) } : {}),
-    };
+    const payload = editPayload(text, options.buttons);
     return this.throttle.run(messageId, () => this.serial(() => this.edit(chat, messageId, payload)));
   }
 
@@ -135,25 +105,8 @@ export class InteractionPort implements ChatPort {
       this.interaction.locale,
       this.options.log,
     );
-    const own = body.components ?? [];
-    // The link message has its own download button: the core's button to the same URL would repeat it.
-    const buttons = (options.buttons ?? []).map((row) =>
-      own.length > 0 ? row.filter((button) => button.url !== video.url) : row,
-    );
-    const content = [options.mention ? userMention(options.mention.id) : '', video.caption ?? '']
-      .filter(Boolean)
-      .join(' ');
     return this.serial(() =>
-      this.deliver(
-        chat,
-        {
-          ...body,
-          content: clampText(content),
-          allowedMentions: mentionsFor(options.mention),
-          components: [...own, ...rowsOf(buttons, MAX_ROWS - own.length)],
-        },
-        Boolean(options.mention),
-      ),
+      this.deliver(chat, videoPayload(body, video, options), Boolean(options.mention)),
     );
   }
 
