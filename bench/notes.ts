@@ -22,14 +22,17 @@ script doing \`SET NX\` and \`HGETALL\` together would make it 1.`;
   },
   streamsHeldBack: (r) => {
     const open = median(r.concurrency.map((c) => c.streamsOpen));
-    return `**Only ${open} of ${r.config.concurrency.chats} edit streams run at once.** The Telegram adapter awaits
-\`handle\`, and \`handle\` (src/bot.ts, \`await await accepted\`) resolves only when the chat's queued job has finished,
-so every running edit holds one of @grammyjs/runner's 500 concurrent update slots for its whole length. With 500
-edits running, the runner takes no more updates at all: the other chats' edits wait, and so does every \`credits\`
-or \`/cancel\` from any chat, for minutes. Fix: let \`handle\` resolve once the work is accepted and queued (the core's
-per-chat intake and ChatQueue already keep each chat's order; \`idle()\` covers the console and tests), or have the
-adapter detach the call as its webhook path does. Raising the runner's concurrency only moves the wall. The RSS,
-loop-delay and CPU figures above are for the streams that did open.`;
+    const cpu = round(median(r.concurrency.map((c) => c.probe.cpuCores)), 2);
+    return `**Only ${open} of ${r.config.concurrency.chats} edit streams run at once.** Two caps in the code decide it. Each edit
+is a durable job, and the job engine's worker runs at most 100 jobs per process (src/jobs/bullmq-engine.ts,
+\`concurrency ?? 100\`; adapters/app.ts takes the default): the other chats' edits wait in the queue, each user
+seeing "working on it" with nothing behind it until a slot frees, minutes later. Behind that, \`handle\` (src/bot.ts,
+\`await queued\`) still resolves only when the chat's job has finished, so every running edit also holds one of
+@grammyjs/runner's 500 update slots: past 500 running edits the bot would take no update at all, not even a
+\`/cancel\`. Fix: an open stream costs almost nothing (${cpu} cores for ${open} streams here), so let a process run
+edits by the thousand (worker concurrency from configuration, default in the thousands, or edits streamed outside
+the worker's slots with only renders counted), and let \`handle\` resolve once the job is queued (\`idle()\` already
+serves the console and the tests). The RSS, loop-delay and CPU figures above are for the streams that did open.`;
   },
   uploadRss: (r) => {
     const start = median(r.upload.map((u) => u.bot.probe.startRssMB));
