@@ -4,15 +4,11 @@
  * adapter builds them; `send` resolves when the bot finished with the message.
  */
 
-import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Writable } from 'node:stream';
-import { inject } from 'vitest';
-import { type Bot, createBot } from '../../src/bot.js';
+import type { Bot } from '../../src/bot.js';
 import type { SkillName } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
 import type {
   Attachment,
   AttachmentKind,
@@ -20,11 +16,9 @@ import type {
   ChatRef,
   IncomingMessage,
 } from '../../src/messages.js';
-import { NemoClient } from '../../src/nemo/index.js';
-import { profileFor } from '../../src/profiles.js';
-import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/store.js';
-import { type Emulator, type EmulatorOptions, startEmulator } from '../fakes/nemo/emulator.js';
+import type { Emulator, EmulatorOptions } from '../fakes/nemo/emulator.js';
+import { startCore } from './core.js';
 import { knownSecrets, RecordingPort, type RecordingPortOptions } from './recording-port.js';
 
 export interface HarnessOptions {
@@ -66,47 +60,17 @@ export interface MessageInput {
 let harnessCount = 0;
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const emulator = await startEmulator({
-    renderStepMs: 60,
-    editDelayMs: 2,
-    heartbeatMs: 10,
-    noTextRatio: 0,
-    ...options.emulator,
-    operatorTokens: options.operatorToken ? [options.operatorToken] : options.emulator?.operatorTokens,
-  });
-  const logLines: string[] = [];
-  const log = createLogger({
-    level: 'debug',
-    destination: new Writable({
-      write(chunk, _encoding, callback) {
-        logLines.push(String(chunk));
-        callback();
-      },
-    }),
-  });
-  const store = await createStore({
-    redisUrl: inject('redisUrl'),
-    keyPrefix: `test:${randomUUID()}:`,
-    logger: log,
-  });
-  const profile = profileFor(options.skill ?? 'video-models');
-  const nemo = new NemoClient({
-    baseUrl: emulator.url,
-    skill: { source: profile.name, version: profile.version, platform: 'unknown' },
-    rateLimitRetryMs: 20,
-    renderPollMaxMs: 40,
-    retry: { attempts: 2, baseMs: 5, maxMs: 20 },
-    logger: log,
-  });
-  const bot = createBot({
-    nemo,
-    store,
-    log,
-    profile,
+  const core = await startCore({
+    keyPrefix: 'test',
+    emulator: { renderStepMs: 60, ...options.emulator },
+    skill: options.skill,
     operatorToken: options.operatorToken,
     progressIntervalMs: options.progressIntervalMs ?? 60_000,
     editMaxDurationMs: options.editMaxDurationMs,
+    rateLimitRetryMs: 20,
+    renderPollMaxMs: 40,
   });
+  const { emulator, store, bot, logLines } = core;
   const port = new RecordingPort(options.port);
   const chat: ChatRef = { platform: 'test', chatId: `chat-${++harnessCount}-${process.pid}` };
   let seq = 0;
@@ -149,9 +113,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     close: async () => {
       for (const token of emulator.tokens.keys()) knownSecrets.add(token);
       if (options.operatorToken) knownSecrets.add(options.operatorToken);
-      await bot.close();
-      await store.close();
-      await emulator.close();
+      await core.close();
       const leaked = [...knownSecrets].filter((secret) => logLines.some((line) => line.includes(secret)));
       if (leaked.length > 0) throw new Error(`a token was written to the log (${leaked.length} distinct)`);
     },

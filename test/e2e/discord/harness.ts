@@ -4,15 +4,8 @@
  * emulator and whose store is the real redis-server (own key prefix per harness). Timings are shortened so a
  * whole upload → edit → render → delivery takes about a second.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { inject } from 'vitest';
+import { createHash } from 'node:crypto';
 import { createDiscordAdapter, type DiscordAdapterOptions } from '../../../adapters/discord/client.js';
-import { type Bot, createBot } from '../../../src/bot.js';
-import { createLogger } from '../../../src/logger.js';
-import { NemoClient } from '../../../src/nemo/index.js';
-import { profileFor } from '../../../src/profiles.js';
-import { createStore } from '../../../src/store/index.js';
 import type { Store } from '../../../src/store/store.js';
 import {
   type FakeDiscord,
@@ -23,7 +16,7 @@ import {
   startFakeDiscord,
 } from '../../fakes/discord/server.js';
 import type { EmulatedRender, Emulator, EmulatorOptions } from '../../fakes/nemo/emulator.js';
-import { startEmulator } from '../../fakes/nemo/emulator.js';
+import { startCore } from '../../support/core.js';
 
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -60,47 +53,14 @@ const INTERACTION_TIMEOUT_MS = 15_000;
 let channelCount = 0;
 
 export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
-  const emulator = await startEmulator({
-    renderStepMs: 100,
-    editDelayMs: 2,
-    heartbeatMs: 10,
-    noTextRatio: 0,
+  const core = await startCore({
+    keyPrefix: 'e2e-discord',
     // Every test opens its own conversation, each with its own anonymous token.
-    tokensPerIpPer7Days: 100,
-    ...options.emulator,
-  });
-  const fake = await startFakeDiscord({ heartbeatIntervalMs: 250, waitTimeoutMs: 10_000, ...options.fake });
-  const logLines: string[] = [];
-  const log = createLogger({
-    level: 'debug',
-    destination: new Writable({
-      write(chunk, _encoding, callback) {
-        logLines.push(String(chunk));
-        callback();
-      },
-    }),
-  });
-  const store = await createStore({
-    redisUrl: inject('redisUrl'),
-    keyPrefix: `e2e-discord:${randomUUID()}:`,
-    logger: log,
-  });
-  const profile = profileFor('video-models');
-  const nemo = new NemoClient({
-    baseUrl: emulator.url,
-    skill: { source: profile.name, version: profile.version, platform: 'unknown' },
-    rateLimitRetryMs: 50,
-    renderPollMaxMs: 200,
-    retry: { attempts: 2, baseMs: 5, maxMs: 20 },
-    logger: log,
-  });
-  const bot: Bot = createBot({
-    nemo,
-    store,
-    log,
-    profile,
+    emulator: { tokensPerIpPer7Days: 100, ...options.emulator },
     progressIntervalMs: options.progressIntervalMs ?? 200,
   });
+  const { emulator, store, bot, log, logLines } = core;
+  const fake = await startFakeDiscord({ heartbeatIntervalMs: 250, waitTimeoutMs: 10_000, ...options.fake });
 
   // The adapter awaits the core per interaction; this tells the test when that is over.
   const finished = new Map<string, () => void>();
@@ -160,10 +120,8 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     secrets: () => [fake.token, ...interactionTokens, ...emulator.tokens.keys()],
     async close() {
       await adapter.stop();
-      await bot.close();
-      await store.close();
+      await core.close();
       await fake.close();
-      await emulator.close();
     },
   };
 }

@@ -3,23 +3,18 @@
  * core (createBot) with a NemoClient pointed at the NemoVideo emulator, and a RedisStore on the test
  * redis-server under a key prefix of its own. Timings are shortened through options, never by waiting less.
  */
-import { randomUUID } from 'node:crypto';
+
 import { EventEmitter, once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import type { Message, Update } from 'grammy/types';
-import { expect, inject } from 'vitest';
+import { expect } from 'vitest';
 import { createTelegramAdapter, type TelegramAdapter } from '../../../adapters/telegram/bot.js';
-import { createBot } from '../../../src/bot.js';
-import { createLogger } from '../../../src/logger.js';
 import type { IncomingMessage } from '../../../src/messages.js';
-import { NemoClient } from '../../../src/nemo/index.js';
-import { profileFor } from '../../../src/profiles.js';
-import { createStore } from '../../../src/store/index.js';
 import type { Store } from '../../../src/store/store.js';
-import { type EmulatedSession, type Emulator, startEmulator } from '../../fakes/nemo/emulator.js';
+import type { EmulatedSession, Emulator } from '../../fakes/nemo/emulator.js';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram/server.js';
+import { startCore } from '../../support/core.js';
 import { findLeaks } from '../../support/leaks.js';
 
 export const TOKEN = '7012345678:AAE2E-bot_token-0123456789abcdefghijk';
@@ -82,37 +77,12 @@ async function startWebhookServer(): Promise<{
 }
 
 export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
-  const emulator = await startEmulator({
-    renderStepMs: 100,
-    editDelayMs: 5,
-    heartbeatMs: 20,
-    noTextRatio: options.noTextRatio ?? 0,
-  });
-  const logLines: string[] = [];
-  const log = createLogger({
-    level: 'debug',
+  const core = await startCore({
+    keyPrefix: 'e2e-telegram',
+    emulator: { editDelayMs: 5, heartbeatMs: 20, noTextRatio: options.noTextRatio ?? 0 },
     knownSecrets: [TOKEN],
-    destination: new Writable({
-      write(chunk, _encoding, done) {
-        logLines.push(String(chunk));
-        done();
-      },
-    }),
   });
-  const store = await createStore({
-    redisUrl: inject('redisUrl'),
-    keyPrefix: `e2e-telegram:${randomUUID()}:`,
-  });
-  const profile = profileFor('video-models');
-  const nemo = new NemoClient({
-    baseUrl: emulator.url,
-    skill: { source: profile.name, version: profile.version, platform: 'unknown' },
-    rateLimitRetryMs: 50,
-    renderPollMaxMs: 200,
-    retry: { attempts: 2, baseMs: 5, maxMs: 20 },
-    logger: log.child({ component: 'nemo' }),
-  });
-  const bot = createBot({ nemo, store, log, profile, progressIntervalMs: 200 });
+  const { emulator, store, bot, log, logLines } = core;
   const telegram = await startFakeTelegram({
     token: TOKEN,
     local: options.localServer ?? false,
@@ -211,14 +181,12 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     async close() {
       // Stop taking updates (and wait for the handlers running) before anything they use goes away.
       await adapter.stop();
-      await bot.close();
+      await core.close();
       await telegram.close();
       if (webhook) {
         webhook.server.closeAllConnections();
         await new Promise<void>((resolve) => webhook.server.close(() => resolve()));
       }
-      await store.close();
-      await emulator.close();
     },
   };
 }

@@ -1,0 +1,104 @@
+/**
+ * The core wired to real parts, as every end-to-end harness needs it: the NemoVideo emulator on loopback,
+ * a Redis store under its own key prefix, a NemoClient with fast test timings, a log captured line by line,
+ * and the bot. Harnesses add their platform (a recording port, the fake Bot API, the fake Discord).
+ */
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { inject } from 'vitest';
+import { type Bot, createBot } from '../../src/bot.js';
+import type { SkillName } from '../../src/config.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { NemoClient } from '../../src/nemo/index.js';
+import { profileFor, type SkillProfile } from '../../src/profiles.js';
+import { createStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/store.js';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../fakes/nemo/emulator.js';
+
+export interface CoreOptions {
+  /** Emulator options over fast test defaults (renders of 100 ms a step, every edit answering). */
+  emulator?: EmulatorOptions;
+  /** Key prefix in Redis; a random suffix is added so runs never share state. */
+  keyPrefix: string;
+  skill?: SkillName;
+  operatorToken?: string;
+  progressIntervalMs?: number;
+  editMaxDurationMs?: number;
+  /** Client timings: the cap of the render poll, and the wait before the retry after a 429. */
+  renderPollMaxMs?: number;
+  rateLimitRetryMs?: number;
+  /** Values the log must scrub besides token-shaped strings (a platform token in a test). */
+  knownSecrets?: string[];
+}
+
+export interface Core {
+  emulator: Emulator;
+  store: Store;
+  nemo: NemoClient;
+  bot: Bot;
+  profile: SkillProfile;
+  log: Logger;
+  /** Every log line, to check that no secret was logged. */
+  logLines: string[];
+  /** Closes the bot, the store and the emulator, in that order. */
+  close(): Promise<void>;
+}
+
+export async function startCore(options: CoreOptions): Promise<Core> {
+  const emulator = await startEmulator({
+    renderStepMs: 100,
+    editDelayMs: 2,
+    heartbeatMs: 10,
+    noTextRatio: 0,
+    ...options.emulator,
+    operatorTokens: options.operatorToken ? [options.operatorToken] : options.emulator?.operatorTokens,
+  });
+  const logLines: string[] = [];
+  const log = createLogger({
+    level: 'debug',
+    knownSecrets: options.knownSecrets ?? [],
+    destination: new Writable({
+      write(chunk, _encoding, callback) {
+        logLines.push(String(chunk));
+        callback();
+      },
+    }),
+  });
+  const store = await createStore({
+    redisUrl: inject('redisUrl'),
+    keyPrefix: `${options.keyPrefix}:${randomUUID()}:`,
+    logger: log,
+  });
+  const profile = profileFor(options.skill ?? 'video-models');
+  const nemo = new NemoClient({
+    baseUrl: emulator.url,
+    skill: { source: profile.name, version: profile.version, platform: 'unknown' },
+    rateLimitRetryMs: options.rateLimitRetryMs ?? 50,
+    renderPollMaxMs: options.renderPollMaxMs ?? 200,
+    retry: { attempts: 2, baseMs: 5, maxMs: 20 },
+    logger: log.child({ component: 'nemo' }),
+  });
+  const bot = createBot({
+    nemo,
+    store,
+    log,
+    profile,
+    operatorToken: options.operatorToken,
+    progressIntervalMs: options.progressIntervalMs ?? 200,
+    editMaxDurationMs: options.editMaxDurationMs,
+  });
+  return {
+    emulator,
+    store,
+    nemo,
+    bot,
+    profile,
+    log,
+    logLines,
+    async close() {
+      await bot.close();
+      await store.close();
+      await emulator.close();
+    },
+  };
+}
