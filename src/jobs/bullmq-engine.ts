@@ -35,7 +35,10 @@ export interface BullJobEngineOptions {
   lockDurationMs?: number;
   /** How often each worker looks for jobs whose lock expired. */
   stalledIntervalMs?: number;
-  /** Jobs one process runs at once; they mostly wait on the backend, so many. */
+  /**
+   * Jobs one process runs at once. Each is an edit stream or a render poll that mostly waits on the backend,
+   * so one process holds a thousand (the concurrency benchmark's figure); past it, jobs wait in Redis.
+   */
   concurrency?: number;
 }
 
@@ -99,7 +102,7 @@ export class BullJobEngine implements JobEngine {
     this.worker = new Worker<JobRecord>(QUEUE_NAME, (job) => this.run(job, processor), {
       connection: this.connect(),
       prefix: options.prefix ?? DEFAULT_PREFIX,
-      concurrency: options.concurrency ?? 100,
+      concurrency: options.concurrency ?? 1000,
       lockDuration,
       stalledInterval: options.stalledIntervalMs ?? lockDuration / 2,
       // A job outlives many owners only if they keep dying on it; past that it is failed, not retried forever.
