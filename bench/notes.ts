@@ -59,12 +59,12 @@ instead of iterating it are the first things to try. Figures vary run to run by 
     const { updates } = r.config.pipeline;
     const bot = median(r.pipeline.map((x) => cpuMsPerUpdate(x.full, updates)));
     const bare = median(r.pipeline.map((x) => cpuMsPerUpdate(x.bare, updates)));
+    const steady = median(r.pipeline.map((x) => x.full.roundTrips?.steady ?? Number.NaN));
     return `**Pipeline at ${round(median(r.pipeline.map((x) => x.full.updatesPerSec / x.bare.updatesPerSec)), 2)} of the bare bot.**
 The bot process spends ${round(bot, 3)} ms of CPU per update against the bare bot's ${round(bare, 3)} ms, and each of its
-updates also costs the emulator a credits answer and Redis three commands; on ${r.machine.cores} cores shared by the load
+updates also costs the emulator a credits answer and Redis ${steady} commands; on ${r.machine.cores} cores shared by the load
 generator (the fake Bot API), the emulator, Redis and the bot, that extra work is what the ratio measures. Neither bot
-uses a full core, so the limit is the machine, not one process. What would fix it: the round trips below (3 → 2 or 1),
-and less per-message work in src/bot.ts (a pino child logger and a full FlowContext with its ChatConnection are built
+uses a full core, so the limit is the machine, not one process. What would fix it: less per-message work in src/bot.ts (a pino child logger and a full FlowContext with its ChatConnection are built
 for every message, even one that is then deduplicated); on a machine with more cores than processes the ratio rises.`;
   },
   latency: () =>
