@@ -79,12 +79,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
 
   const adapters: Adapter[] = [];
+  let started = false;
   const http = await startHttpServer({
     port: config.httpPort,
     log: log.child({ component: 'http' }),
     metrics,
     health: async () => {
-      const checks: Record<string, boolean | string> = {};
+      // Not healthy until every adapter is created, its routes mounted and started: a load balancer or
+      // test that trusts /healthz must never reach a webhook path that is not there yet.
+      const checks: Record<string, boolean | string> = { started };
       checks.store = await store.ping().then(
         () => true,
         (error: Error) => `unreachable: ${error.message}`,
@@ -167,6 +170,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
   // Only now can every job reach its chat, so only now take over the jobs of a process that is gone.
   await bot.startJobs();
+  started = true;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

@@ -95,7 +95,10 @@ describe('two bot processes on one Redis, webhook mode', () => {
   async function deliver(item: Sent, target: number): Promise<void> {
     const targets = item.twice ? bots : [bots[target % 2]!];
     const statuses = await Promise.all(targets.map((bot) => postUpdate(urlOf(bot), SECRET, item.update)));
-    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect({ update: item.update.update_id, statuses }).toEqual({
+      update: item.update.update_id,
+      statuses: targets.map(() => 200),
+    });
   }
 
   const repliesTo = (item: Sent) =>

@@ -32,6 +32,8 @@ export interface FakeTelegramOptions {
   onUpdatesServed?: (updates: readonly Update[]) => void;
   /** Told of every Bot API call as it arrives, body read (bench hook: when a reply counts as received). */
   onCall?: (call: RecordedCall) => void;
+  /** Holds a method's answer until the returned promise settles (a slow Telegram, mid start-up). */
+  beforeAnswer?: (method: string) => Promise<void> | undefined;
 }
 
 /** One Bot API call as the fake received it. File parts replace their `attach://` reference in `params`. */
@@ -355,6 +357,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     calls.push(call);
     options.onCall?.(call);
     events.emit('call', call);
+    await options.beforeAnswer?.(method);
     const injected = failures.get(method)?.shift();
     const handler = handlers[method];
     try {
