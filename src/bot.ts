@@ -69,7 +69,6 @@ export interface Bot {
 const FIFTEEN_MINUTES = 15 * 60_000;
 /** Platforms redeliver an update for a while after a restart; remember ids for a day. */
 const DEDUPE_TTL_MS = 24 * 60 * 60_000;
-const NEVER_ABORTED = new AbortController().signal;
 
 /** Timeline work waits its turn; everything else answers at once. */
 type QueuedIntent = Extract<Intent, { kind: 'upload' | 'edit' | 'export' }>;
@@ -113,7 +112,9 @@ export function createBot(deps: BotDeps): Bot {
       lang: t.lang,
       t,
       log,
-      signal: NEVER_ABORTED,
+      // Its own signal per message: one shared never-aborted signal would collect a listener from every
+      // backend call's AbortSignal.any (a leak on Node 20).
+      signal: new AbortController().signal,
       sessionRenewalAnnounced: false,
       conn: connections.for(key, sessionLanguage(message), async () => {
         ctx.sessionRenewalAnnounced = true;

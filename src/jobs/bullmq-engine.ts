@@ -78,6 +78,9 @@ export class BullJobEngine implements JobEngine {
     const warn = (error: Error) => options.log.warn({ err: error.message }, 'job queue error');
     this.queue.on('error', warn);
     this.events.on('error', warn);
+    // waitUntilFinished adds a 'closing' listener to the queue per awaited job (removed when it ends): with
+    // hundreds of jobs at once that is expected, not a leak.
+    this.queue.setMaxListeners(0);
   }
 
   /** Connects and waits until the queue can be used (fails fast when Redis is unreachable). */
