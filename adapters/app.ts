@@ -8,9 +8,9 @@ import type { Config } from '../src/config.js';
 import { startHttpServer } from '../src/http/server.js';
 import { createJobEngine, PlatformPorts } from '../src/jobs/index.js';
 import { createLogger, type Logger } from '../src/logger.js';
-import { createMetrics, nemoObserver } from '../src/metrics.js';
+import { createMetrics, type Metrics, nemoObserver } from '../src/metrics.js';
 import { NemoClient } from '../src/nemo/index.js';
-import { profileFor } from '../src/profiles.js';
+import { profileFor, type SkillProfile } from '../src/profiles.js';
 import { createStore } from '../src/store/index.js';
 
 export interface AppOptions {
@@ -18,12 +18,15 @@ export interface AppOptions {
   input?: Readable;
   output?: Writable;
   log?: Logger;
+  /** Replaces the NEMO_SKILL profile (the benchmark raises the upload limit to move a 1 GB clip). */
+  profile?: SkillProfile;
 }
 
 export interface App {
   /** Resolves when the console adapter's input ended and its work finished; never for chat platforms. */
   finished: Promise<void>;
   httpPort: number | undefined;
+  metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -54,7 +57,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     });
   const metrics = createMetrics();
   const store = await createStore({ redisUrl: config.redisUrl, logger: log });
-  const profile = profileFor(config.nemo.skill);
+  const profile = options.profile ?? profileFor(config.nemo.skill);
   const nemo = new NemoClient({
     baseUrl: config.nemo.apiBase,
     skill: { source: profile.name, version: profile.version, platform: config.nemo.platform },
@@ -187,5 +190,5 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     })();
     return stopping;
   };
-  return { finished, httpPort: http?.port, stop };
+  return { finished, httpPort: http?.port, metrics, stop };
 }

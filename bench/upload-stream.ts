@@ -7,15 +7,17 @@
  * comparison. Prints `{ sizeMB, client: { seconds, MBps, peakRssMB, baselineRssMB }, curl: { seconds, MBps }, ratio }`,
  * where `ratio` = client MBps / curl MBps (1 = as fast as curl).
  */
+
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, truncate } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { NemoClient, type NemoSessionRef, type SkillIdentity } from '../src/nemo/index.js';
+import { makeClip } from './lib/media.js';
 
 const run = promisify(execFile);
 const MB = 1024 * 1024;
@@ -57,28 +59,6 @@ function startEmulatorChild(): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-/** A real MP4 head, then zeros up to `sizeMB` (a sparse extension: no disk writes for the padding). */
-async function makeBenchFile(dir: string, sizeMB: number): Promise<string> {
-  const path = join(dir, 'bench.mp4');
-  await run('ffmpeg', [
-    ...['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '1'],
-    ...[
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      '-movflags',
-      '+faststart',
-      '-y',
-      path,
-    ],
-  ]);
-  await truncate(path, sizeMB * MB);
-  return path;
-}
-
 /** Samples this process's RSS every 50 ms; `stop()` returns the peak in MB. */
 function sampleRss(): { stop(): number } {
   let peak = process.memoryUsage().rss;
@@ -99,7 +79,7 @@ export async function runUploadBench(sizeMB = 1024): Promise<UploadBenchResult> 
   const dir = await mkdtemp(join(tmpdir(), 'upload-bench-'));
   const { child, url } = await startEmulatorChild();
   try {
-    const path = await makeBenchFile(dir, sizeMB);
+    const path = await makeClip(dir, sizeMB);
     const client = new NemoClient({
       baseUrl: url,
       skill: SKILL,
