@@ -5,6 +5,7 @@ import { emptyDraft } from './draft.js';
 import { envelopeError, requireObject, sendOk } from './http.js';
 import { hex, numericId } from './ids.js';
 import type { EmulatedSession } from './types.js';
+import { fileInfo } from './uploads.js';
 
 /** POST /api/tasks/me/with-session/nemo_agent */
 export function createSession(ctx: RequestContext): void {
@@ -36,16 +37,7 @@ export function sessionState(ctx: RequestContext): void {
     task_name: session.taskName,
     user_id: session.userId,
     state: structuredClone({
-      video_infos: session.uploads.map((f) => ({
-        filename: f.filename,
-        file_type: f.fileType,
-        cdn_url: f.cdnUrl,
-        duration: f.durationSec ?? null,
-        width: f.width ?? null,
-        height: f.height ?? null,
-        fps: f.fps ?? null,
-        hash: f.hash,
-      })),
+      video_infos: session.uploads.map(fileInfo),
       draft: session.draft,
       canvas_config: { width: 1920, height: 1080, ratio: '16:9' },
       video_analyses: [],

@@ -89,18 +89,23 @@ export async function upload(ctx: RequestContext): Promise<void> {
   }
   const files = saved.map((file, i) => publish(ctx, session, file, probed[i]!));
   sendOk(ctx.res, {
-    files: files.map((f) => ({
-      filename: f.filename,
-      file_type: f.fileType,
-      cdn_url: f.cdnUrl,
-      duration: f.durationSec ?? null,
-      width: f.width ?? null,
-      height: f.height ?? null,
-      fps: f.fps ?? null,
-      hash: f.hash,
-    })),
+    files: files.map(fileInfo),
     session_state_applied: true,
   });
+}
+
+/** An uploaded file as the backend describes it, in upload answers and in the state's video_infos. */
+export function fileInfo(f: UploadedFile) {
+  return {
+    filename: f.filename,
+    file_type: f.fileType,
+    cdn_url: f.cdnUrl,
+    duration: f.durationSec ?? null,
+    width: f.width ?? null,
+    height: f.height ?? null,
+    fps: f.fps ?? null,
+    hash: f.hash,
+  };
 }
 
 /** Serves the file from the "CDN" and puts it on the session's timeline. */
