@@ -17,7 +17,10 @@ fi
 
 # npm ci refuses a lock that lacks some optional platform builds (biome's and msgpackr's for macOS/Windows),
 # which a partial registry mirror leaves out; npm install then installs the same locked versions.
-npm ci --no-fund --no-audit --loglevel=error || npm install --no-fund --no-audit --loglevel=error
+if ! npm ci --no-fund --no-audit --loglevel=error 2>/dev/null; then
+  echo "npm ci refused the lock (optional platform builds missing from the registry); installing the locked versions with npm install"
+  npm install --no-fund --no-audit --loglevel=error
+fi
 npx tsc --noEmit
 npx biome check .
 
