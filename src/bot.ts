@@ -169,22 +169,28 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   function enqueue(ctx: FlowContext, intent: QueuedIntent): { ahead: number; done: Promise<unknown> } {
-    return queue.enqueue(ctx.chatKey, async (signal) => {
-      if (intent.kind === 'export' || intent.kind === 'edit') {
-        // Recorded before any work starts, so a process that dies leaves it for another to finish.
-        const record = newJobRecord(
-          ctx.message,
-          intent.kind,
-          intent.kind === 'edit' ? intent.text : undefined,
-        );
+    if (intent.kind === 'export' || intent.kind === 'edit') {
+      // Recorded as soon as it is accepted, before it waits its turn: if this process dies, the job is not
+      // lost with the queue but runs elsewhere once its hold lapses (taken over like a running one).
+      const record = newJobRecord(ctx.message, intent.kind, intent.kind === 'edit' ? intent.text : undefined);
+      // A hold that fails (Redis away) only loses that safety net: the job still runs when its turn comes.
+      const held = engine.hold(record).catch((error) => ctx.log.warn({ err: error }, 'could not hold a job'));
+      const queued = queue.enqueue(ctx.chatKey, async (signal) => {
         try {
+          await held;
           await startJobs();
           await engine.submit(record, { signal, port: ctx.port });
         } catch (bug) {
           await apologize(ctx, bug);
         }
-        return;
-      }
+      });
+      void queued.done.then(async (outcome) => {
+        if (outcome === 'dropped')
+          await engine.drop(record.id).catch((e) => ctx.log.warn({ err: e }, 'drop failed'));
+      });
+      return queued;
+    }
+    return queue.enqueue(ctx.chatKey, async (signal) => {
       // Uploads stay in this process: their bytes come with the incoming message.
       const job: FlowContext = { ...ctx, signal };
       deps.metrics?.runningJobs.inc({ kind: intent.kind });

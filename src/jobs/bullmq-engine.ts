@@ -36,6 +36,11 @@ export interface BullJobEngineOptions {
   /** How often each worker looks for jobs whose lock expired. */
   stalledIntervalMs?: number;
   /**
+   * How long a held job (waiting its turn in a chat's queue) waits for its owner: renewed every third of it
+   * while the owner lives; once it lapses the job runs by itself. Default 15 s.
+   */
+  holdLeaseMs?: number;
+  /**
    * Jobs one process runs at once. Each is an edit stream or a render poll that mostly waits on the backend,
    * so one process holds a thousand (the concurrency benchmark's figure); past it, jobs wait in Redis.
    */
@@ -43,6 +48,14 @@ export interface BullJobEngineOptions {
 }
 
 const QUEUE_NAME = 'bot-jobs';
+const JOB_OPTIONS = {
+  // A retry is safe: the record tells it what not to redo.
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 1000 },
+  // Kept a while so a late waiter still finds it finished (and a re-add stays a no-op).
+  removeOnComplete: { age: 3600 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
 const DEFAULT_PREFIX = 'nemo-jobs';
 
 interface LocalJob {
@@ -66,6 +79,8 @@ export class BullJobEngine implements JobEngine {
   private readonly livePorts = new Map<string, ChatPort>();
   /** Submitters waiting here; told `left-running` when this process hands its jobs over. */
   private readonly waiters = new Set<(outcome: SubmitOutcome) => void>();
+  /** Held jobs of this process and the timers renewing their leases. */
+  private readonly leases = new Map<string, NodeJS.Timeout>();
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly options: BullJobEngineOptions) {
@@ -121,8 +136,41 @@ export class BullJobEngine implements JobEngine {
     await this.worker.waitUntilReady();
   }
 
+  async hold(record: JobRecord): Promise<void> {
+    if (this.closing) throw new Error('the job engine is closed');
+    const leaseMs = this.options.holdLeaseMs ?? 15_000;
+    // A delayed job: in Redis now, run by no worker until the lease lapses or submit promotes it.
+    await this.queue.add(record.kind, record, { ...JOB_OPTIONS, jobId: record.id, delay: leaseMs });
+    const renew = setInterval(async () => {
+      try {
+        const job = await this.queue.getJob(record.id);
+        if (job && (await job.isDelayed())) await job.changeDelay(leaseMs);
+      } catch (error) {
+        this.options.log.warn(
+          { err: (error as Error).message, jobId: record.id },
+          'could not renew a held job',
+        );
+      }
+    }, leaseMs / 3);
+    renew.unref();
+    this.leases.set(record.id, renew);
+  }
+
+  async drop(id: string): Promise<void> {
+    this.endLease(id);
+    const job = await this.queue.getJob(id);
+    if (job && (await job.isDelayed())) await job.remove();
+  }
+
+  private endLease(id: string): void {
+    clearInterval(this.leases.get(id));
+    this.leases.delete(id);
+  }
+
   async submit(record: JobRecord, options: SubmitOptions = {}): Promise<SubmitOutcome> {
     if (this.closing) throw new Error('the job engine is closed');
+    const held = this.leases.has(record.id);
+    this.endLease(record.id);
     if (options.port) this.livePorts.set(record.id, options.port);
     let settle!: (outcome: SubmitOutcome) => void;
     const left = new Promise<SubmitOutcome>((resolve) => {
@@ -133,15 +181,10 @@ export class BullJobEngine implements JobEngine {
     const cancel = () =>
       void this.cancel(record.id, options.signal?.reason).then((removed) => removed && settle('finished'));
     try {
-      const job = await this.queue.add(record.kind, record, {
-        jobId: record.id,
-        // A retry is safe: the record tells it what not to redo.
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 1000 },
-        // Kept a while so a late waiter still finds it finished (and a re-add stays a no-op).
-        removeOnComplete: { age: 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      });
+      // Adding an id that exists is a no-op that returns the job: a held job is found, then started.
+      const job = await this.queue.add(record.kind, record, { ...JOB_OPTIONS, jobId: record.id });
+      // Its lease may lapse between the two calls: then it is already waiting for a worker, as wanted.
+      if (held && (await job.isDelayed())) await job.promote().catch(() => undefined);
       if (options.signal?.aborted) cancel();
       options.signal?.addEventListener('abort', cancel, { once: true });
       const finished = job.waitUntilFinished(this.events).then(
@@ -202,6 +245,8 @@ export class BullJobEngine implements JobEngine {
 
   async close({ leaveRunning }: { leaveRunning: boolean }): Promise<void> {
     this.closing ??= (async () => {
+      // Held jobs stay in Redis: their leases lapse and whoever is left runs them.
+      for (const id of [...this.leases.keys()]) this.endLease(id);
       if (leaveRunning) {
         // Stop renewing locks and taking jobs first, so nothing this process still does can complete or fail
         // a job: its lock expires and another process takes it over where the record says.

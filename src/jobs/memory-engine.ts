@@ -21,6 +21,11 @@ export class MemoryJobEngine implements JobEngine {
     this.processor = processor;
   }
 
+  /** Nothing outlives this process, so a held job is just the queue entry that waits for its turn. */
+  async hold(_record: JobRecord): Promise<void> {}
+
+  async drop(_id: string): Promise<void> {}
+
   async submit(record: JobRecord, options: SubmitOptions = {}): Promise<SubmitOutcome> {
     const processor = this.processor;
     if (!processor || this.closed) throw new Error('the job engine is not running');

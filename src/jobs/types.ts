@@ -77,7 +77,15 @@ export interface JobEngine {
   readonly durable: boolean;
   /** Starts running jobs (and, when durable, taking over those whose owner is gone). */
   start(processor: JobProcessor): Promise<void>;
-  /** Records the job, then resolves once it finished (wherever it ran) or this engine closed. */
+  /**
+   * Records a job that must wait its turn in its chat's queue. A durable engine keeps it in Redis on a lease
+   * this process renews while it lives: if the process dies, the job runs by itself once the lease lapses,
+   * so an accepted ("queued") export is not lost. `submit` with the same record then starts it.
+   */
+  hold(record: JobRecord): Promise<void>;
+  /** Removes a held job that will never run here (dropped by /cancel or /new before its turn). */
+  drop(id: string): Promise<void>;
+  /** Records the job (or starts a held one), then resolves once it finished (wherever it ran) or this engine closed. */
   submit(record: JobRecord, options?: SubmitOptions): Promise<SubmitOutcome>;
   /**
    * Stops taking jobs. `leaveRunning`: running jobs are handed over, not cancelled nor failed (durable engines);

@@ -45,6 +45,13 @@ function engines(): () => Promise<BullJobEngine> {
   };
 }
 
+/** An engine on a given queue with a short hold lease, as a second process sharing that queue. */
+async function engineOn(prefix: string): Promise<BullJobEngine> {
+  const engine = await BullJobEngine.connect({ url: inject('redisUrl'), prefix, log, holdLeaseMs: 200 });
+  open.push(engine);
+  return engine;
+}
+
 function deferred<T = void>() {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => {
@@ -64,6 +71,50 @@ describe('BullJobEngine', () => {
     const job = record();
     expect(await engine.submit(job)).toBe('finished');
     expect(seen).toEqual([{ ...job, renderId: 'render_1', phase: 'rendering' }]);
+  });
+
+  it('holds a queued job in Redis without running it, then runs it once when submitted', async () => {
+    const connect = engines();
+    const engine = await connect();
+    let runs = 0;
+    await engine.start(async () => {
+      runs += 1;
+    });
+    const job = record('edit');
+    await engine.hold(job);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runs).toBe(0);
+    expect(await engine.submit(job)).toBe('finished');
+    expect(runs).toBe(1);
+  });
+
+  it('drops a held job that will never run here (/cancel before its turn)', async () => {
+    const prefix = `test-jobs-${randomUUID()}`;
+    const engine = await engineOn(prefix);
+    const job = record('edit');
+    await engine.hold(job);
+    await engine.drop(job.id);
+    await engine.close({ leaveRunning: true }); // nobody renews it now: only a real removal keeps it from running
+    // Another process with a worker finds nothing to run, even after the hold would have lapsed.
+    const other = await engineOn(prefix);
+    let runs = 0;
+    await other.start(async () => {
+      runs += 1;
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(runs).toBe(0);
+  });
+
+  it('runs a held job by itself once its owner stops renewing the hold', async () => {
+    const prefix = `test-jobs-${randomUUID()}`;
+    const owner = await engineOn(prefix);
+    const job = record('export');
+    await owner.hold(job);
+    await owner.close({ leaveRunning: true }); // the owner is gone: its hold lapses
+    const heir = await engineOn(prefix);
+    const ran = deferred<string>();
+    await heir.start(async (running) => ran.resolve(running.record.id));
+    expect(await ran.promise).toBe(job.id);
   });
 
   it('hands a running job over on shutdown: another process takes it with what it saved', async () => {

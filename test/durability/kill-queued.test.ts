@@ -1,0 +1,76 @@
+/**
+ * Work the user was told is queued ("Queued — 1 job ahead") is not lost with the process: it waits in Redis
+ * as a held job, and after a SIGKILL it runs once its hold lapses, exactly once, next to the taken-over
+ * export ahead of it.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BotProcess } from '../app/process.js';
+import { chatIds, type Durability, startDurability } from '../jobs/durability-harness.js';
+
+const CHATS = chatIds(5201, 3);
+const titleOf = (chatId: number) => `add the title "Queued ${chatId}"`;
+let d: Durability;
+
+beforeAll(async () => {
+  // Renders stay pending for 4 s: the export is still running, and the edit queued behind it, at the kill.
+  d = await startDurability(11, { renderStepMs: 4000, editDelayMs: 5, heartbeatMs: 20 });
+});
+afterAll(async () => {
+  await d?.close();
+});
+
+it('runs a queued edit after the process dies, once, and still delivers the export ahead of it', async () => {
+  const first: BotProcess = d.startBot();
+  for (const chatId of CHATS)
+    d.telegram.pushUpdate(d.telegram.textMessage({ chatId, text: 'generate a 3-second video of waves' }));
+  await d.until(
+    () =>
+      [...d.emulator.sessions.values()].filter((s) => s.draft.t.some((t) => t.sg.length > 0)).length ===
+      CHATS.length,
+    first,
+  );
+  for (const chatId of CHATS) {
+    d.telegram.pushUpdate(d.telegram.textMessage({ chatId, text: 'export' }));
+    d.telegram.pushUpdate(d.telegram.textMessage({ chatId, text: titleOf(chatId) }));
+  }
+  // Each chat's export renders, its edit is told it waits, and that edit is held in Redis.
+  await d.until(() => d.emulator.renders.size === CHATS.length, first);
+  await d.until(
+    () =>
+      d.telegram
+        .callsOf('sendMessage')
+        .filter((c) => String(c.params.text).startsWith('Queued — 1 job ahead')).length === CHATS.length,
+    first,
+  );
+  await d.until(async () => (await d.jobs.getJobCounts('delayed')).delayed === CHATS.length, first);
+  first.child.kill('SIGKILL');
+  await first.exited;
+
+  const second = d.startBot();
+  await d.until(() => d.telegram.callsOf('sendVideo').length >= CHATS.length, second, 60_000);
+  const streamedTitles = () =>
+    d.emulator.requestsTo('run-sse').filter((r) => JSON.stringify(r.body).includes('Queued 52'));
+  await d.until(() => streamedTitles().length >= CHATS.length, second, 60_000);
+  await d.until(
+    async () => (await d.jobs.getJobCounts('completed')).completed === CHATS.length * 3,
+    second,
+    30_000,
+  );
+
+  for (const chatId of CHATS) {
+    // The edit was taken once (never resent), and the user heard back from it.
+    const taken = streamedTitles().filter((r) => JSON.stringify(r.body).includes(`Queued ${chatId}`));
+    expect({ chatId, streams: taken.length }).toEqual({ chatId, streams: 1 });
+    const videos = d.telegram.callsOf('sendVideo').filter((c) => Number(c.params.chat_id) === chatId);
+    expect({ chatId, videos: videos.length }).toEqual({ chatId, videos: 1 });
+  }
+  expect(d.emulator.requestsTo('render-start')).toHaveLength(CHATS.length);
+  expect(await d.jobs.getJobCounts('delayed', 'waiting', 'active', 'failed')).toMatchObject({
+    delayed: 0,
+    waiting: 0,
+    active: 0,
+    failed: 0,
+  });
+  second.child.kill('SIGTERM');
+  expect(await second.exited).toBe(0);
+}, 120_000);
