@@ -15,12 +15,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# npm ci refuses a lock that lacks some optional platform builds (biome's and msgpackr's for macOS/Windows),
-# which a partial registry mirror leaves out; npm install then installs the same locked versions.
-if ! npm ci --no-fund --no-audit --loglevel=error 2>/dev/null; then
-  echo "npm ci refused the lock (optional platform builds missing from the registry); installing the locked versions with npm install"
-  npm install --no-fund --no-audit --loglevel=error
-fi
+# Only npm ci: a lock it refuses must fail here, as it fails for a user and in docker build.
+npm ci --no-fund --no-audit --loglevel=error
 npx tsc --noEmit
 npx biome check .
 
