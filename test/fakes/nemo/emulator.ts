@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { operatorAccount } from './auth.js';
-import { endRender } from './renders.js';
+import { endRender, holdRenders, setRenderProgress } from './renders.js';
 import { createEmulatorServer } from './server.js';
 import { EmulatorState } from './state.js';
 import type { Emulator, EmulatorOptions, EndpointKey, Fault } from './types.js';
@@ -71,6 +71,32 @@ class RunningEmulator implements Emulator {
 
   mostConcurrentStreams(sessionId: string): number {
     return this.state.streamsBySession.get(sessionId)?.most ?? 0;
+  }
+
+  openStreams(): number {
+    let open = 0;
+    for (const streams of this.state.streamsBySession.values()) open += streams.open;
+    return open;
+  }
+
+  holdRenders(): void {
+    holdRenders(this.state);
+  }
+
+  setRenderProgress(renderId: string, progress: number): void {
+    setRenderProgress(this.state, renderId, progress);
+  }
+
+  releaseRenders(): void {
+    this.state.renderGate.release();
+  }
+
+  holdEdits(): void {
+    this.state.editGate.hold();
+  }
+
+  releaseEdits(): void {
+    this.state.editGate.release();
   }
 
   requestsTo(endpoint: EndpointKey) {

@@ -57,32 +57,70 @@ export function startRender(ctx: RequestContext): void {
   sendJson(ctx.res, 200, { success: true, data: { id, status: render.status, progress: render.progress } });
 }
 
-/** pending → processing after one step, → completed after the second step once the MP4 exists. */
+/**
+ * pending → processing after one step, → completed after the second step once the MP4 exists. While the
+ * render gate is held, no timer runs: the render stays as it is until the gate is released.
+ */
 function schedulePhases(state: EmulatorState, render: EmulatedRender): void {
-  const step = state.options.renderStepMs;
   const video = renderVideo(render.durationSec);
   video.catch(() => undefined); // the failure is reported by finish()
+  state.renderOutputs.set(render.id, video);
+  if (!state.renderGate.held) startTimers(state, render);
+}
+
+function startTimers(state: EmulatorState, render: EmulatedRender): void {
+  const step = state.options.renderStepMs;
   const toProcessing = setTimeout(() => {
     if (render.status !== 'pending') return;
     render.status = 'processing';
     render.processingAt = Date.now();
     render.progress = 10;
   }, step);
-  const toDone = setTimeout(() => void finish(state, render, video), 2 * step);
+  const toDone = setTimeout(() => void finish(state, render), 2 * step);
   state.renderTimers.set(render.id, [toProcessing, toDone]);
 }
 
-async function finish(state: EmulatorState, render: EmulatedRender, video: Promise<string>): Promise<void> {
+/** Stops every running render where it is (status, progress) until `releaseRenders`. */
+export function holdRenders(state: EmulatorState): void {
+  if (state.renderGate.held) return;
+  state.renderGate.hold();
+  for (const timers of state.renderTimers.values()) timers.forEach(clearTimeout);
+  state.renderTimers.clear();
+  void state.renderGate.passed().then(() => {
+    // Every render still running completes, as soon as its MP4 exists.
+    for (const render of state.renders.values()) {
+      if (render.status !== 'pending' && render.status !== 'processing') continue;
+      if (render.status === 'pending') render.processingAt = Date.now();
+      render.status = 'processing';
+      void finish(state, render);
+    }
+  });
+}
+
+/** A held render is processing at exactly this progress until the gate is released. */
+export function setRenderProgress(state: EmulatorState, renderId: string, progress: number): void {
+  const render = state.renders.get(renderId);
+  if (!render) throw new Error(`setRenderProgress: unknown render ${renderId}`);
+  if (!state.renderGate.held) throw new Error('setRenderProgress: hold the renders first');
+  if (render.status !== 'pending' && render.status !== 'processing')
+    throw new Error(`setRenderProgress: render ${renderId} is ${render.status}`);
+  if (render.status === 'pending') render.processingAt = Date.now();
+  render.status = 'processing';
+  render.progress = progress;
+}
+
+async function finish(state: EmulatorState, render: EmulatedRender): Promise<void> {
   let path: string;
   try {
-    path = await video;
+    path = await (state.renderOutputs.get(render.id) ?? Promise.reject(new Error('no output')));
   } catch {
     endRender(state, render, 'failed', 'Encoder failed');
     return;
   }
   const { size } = await stat(path);
-  // A cancel, a failRender() or a reset may have come while ffmpeg ran.
+  // A cancel, a failRender(), a reset or a held gate may have come while ffmpeg ran.
   if (render.status !== 'processing' || state.renders.get(render.id) !== render) return;
+  if (state.renderGate.held) return;
   render.status = 'completed';
   render.progress = 100;
   render.completedAt = Date.now();
@@ -90,6 +128,7 @@ async function finish(state: EmulatorState, render: EmulatedRender, video: Promi
   render.sizeBytes = size;
   state.media.add(`${render.id}.mp4`, { contentType: 'video/mp4', locate: async () => path });
   state.renderTimers.delete(render.id);
+  state.renderOutputs.delete(render.id);
 }
 
 /** Ends a running render as failed or cancelled; a finished one stays as it is. */
@@ -104,6 +143,7 @@ export function endRender(
   if (error) render.error = error;
   state.renderTimers.get(render.id)?.forEach(clearTimeout);
   state.renderTimers.delete(render.id);
+  state.renderOutputs.delete(render.id);
 }
 
 function ownedRender(ctx: RequestContext, account: EmulatedToken, id: string | undefined): EmulatedRender {
@@ -112,8 +152,10 @@ function ownedRender(ctx: RequestContext, account: EmulatedToken, id: string | u
   return render;
 }
 
-function currentProgress(render: EmulatedRender, stepMs: number): number {
-  if (render.status === 'processing' && render.processingAt !== undefined) {
+function currentProgress(state: EmulatorState, render: EmulatedRender): number {
+  // A held render stays at the progress the test set; otherwise progress follows the clock.
+  if (render.status === 'processing' && render.processingAt !== undefined && !state.renderGate.held) {
+    const stepMs = state.options.renderStepMs;
     const share = (Date.now() - render.processingAt) / stepMs;
     render.progress = Math.max(render.progress, Math.min(95, 10 + Math.floor(80 * share)));
   }
@@ -133,7 +175,7 @@ export function pollRender(ctx: RequestContext): void {
         : 'top-level'
       : renderPollShape;
   state.pollsAnswered += 1;
-  const progress = currentProgress(render, state.options.renderStepMs);
+  const progress = currentProgress(state, render);
   const error = render.error ? { error: render.error } : {};
   if (shape === 'data') {
     sendJson(ctx.res, 200, {

@@ -65,12 +65,14 @@ async function streamPlan(
   session: EmulatedSession,
   withText: boolean,
 ): Promise<void> {
-  const { options, lifetime } = ctx.state;
+  const { options, lifetime, editGate } = ctx.state;
   const invocationId = `e-${randomUUID()}`;
   const emit = (event: AgentEvent) =>
     stream.send(options.sseStyle === 'legacy' ? toLegacy(event) : toAdk(event, invocationId));
 
   emit({ kind: 'thought', text: plan.thought });
+  // A test holding the gate keeps the edit "thinking" here, charged but with no change made yet.
+  if (editGate.held) await stream.keepAliveUntil(editGate.passed(), options.heartbeatMs, lifetime.signal);
   await stream.pause(options.editDelayMs);
   for (const step of plan.steps) {
     // The backend finishes the job even when the client leaves; only closing the emulator stops it.

@@ -73,6 +73,26 @@ export class SseStream {
     }
   }
 
+  /**
+   * Keeps the stream alive until `done` resolves, even after the client left: the backend goes on working
+   * for a client that is gone. Keep-alives stop with the client; the wait ends early only on `lifetime`.
+   */
+  async keepAliveUntil(done: Promise<void>, heartbeatMs: number, lifetime: AbortSignal): Promise<void> {
+    const timer = setInterval(() => this.keepAlive(), heartbeatMs);
+    let onAbort = () => undefined as void;
+    const closing = new Promise<void>((resolve) => {
+      onAbort = resolve;
+      if (lifetime.aborted) resolve();
+      lifetime.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([done, closing]);
+    } finally {
+      clearInterval(timer);
+      lifetime.removeEventListener('abort', onAbort);
+    }
+  }
+
   end(): void {
     // A dropped stream must not end cleanly: its socket is destroyed instead.
     if (!this.dropping && !this.res.destroyed) this.res.end();

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { FaultQueue } from './faults.js';
+import { Gate } from './gate.js';
 import { MediaRegistry } from './media.js';
 import { seededRandom } from './prng.js';
 import type {
@@ -26,6 +27,12 @@ export class EmulatorState {
   readonly issuedByIp = new Map<string, Map<string, number>>();
   /** Phase timers of running renders, cleared on cancel, reset and close. */
   readonly renderTimers = new Map<string, NodeJS.Timeout[]>();
+  /** The MP4 each running render is making (ffmpeg starts with the render). */
+  readonly renderOutputs = new Map<string, Promise<string>>();
+  /** While held, running renders stay where they are (status and progress) instead of following the timers. */
+  readonly renderGate = new Gate();
+  /** While held, an edit stream stays open after its first event, sending keep-alives. */
+  readonly editGate = new Gate();
   /** Aborted on reset/close: stops edit streams, delays and renders in flight. */
   lifetime = lifetimeController();
   random: () => number;
@@ -44,6 +51,9 @@ export class EmulatorState {
     this.lifetime = lifetimeController();
     for (const timers of this.renderTimers.values()) timers.forEach(clearTimeout);
     this.renderTimers.clear();
+    this.renderOutputs.clear();
+    this.renderGate.release();
+    this.editGate.release();
     this.tokens.clear();
     this.sessions.clear();
     this.renders.clear();

@@ -160,6 +160,21 @@ export interface Emulator {
   renders: Map<string, EmulatedRender>;
   /** The most /run_sse streams of this session that were open at the same moment (0 if it had none). */
   mostConcurrentStreams(sessionId: string): number;
+  /** /run_sse streams open now, across every session. */
+  openStreams(): number;
+  /**
+   * Holds the render gate: every running render, and every render started while it is held, stays at its
+   * status and progress (no timer moves it) until `releaseRenders`. The timers drive renders otherwise.
+   */
+  holdRenders(): void;
+  /** Sets a held render to 'processing' at this progress (0-100), as its polls will say. */
+  setRenderProgress(renderId: string, progress: number): void;
+  /** Opens the render gate: every held render completes as soon as its MP4 exists; new ones use the timers. */
+  releaseRenders(): void;
+  /** Holds the edit gate: each /run_sse stream stays open after its first event (keep-alives only). */
+  holdEdits(): void;
+  /** Opens the edit gate: held streams carry on and finish, whether or not their client is still there. */
+  releaseEdits(): void;
   /** Ends a pending or processing render as 'failed' with this error, at once. */
   failRender(renderId: string, error?: string): void;
   options: Required<EmulatorOptions>;
