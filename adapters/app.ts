@@ -66,7 +66,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger: log.child({ component: 'nemo' }),
     observer: nemoObserver(metrics),
   });
-  const jobs = await createJobEngine({ redisUrl: config.redisUrl, log: log.child({ component: 'jobs' }) });
+  const jobs = await createJobEngine({
+    redisUrl: config.redisUrl,
+    log: log.child({ component: 'jobs' }),
+    leases: config.jobs,
+  });
   // Filled as the adapters are made: how a job taken over from a dead process reaches its chat.
   const ports = new PlatformPorts();
   const bot = createBot({
@@ -76,6 +80,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     profile,
     operatorToken: config.nemo.operatorToken,
     progressIntervalMs: config.progressIntervalMs,
+    chatLockTtlMs: config.chatLockTtlMs,
     metrics,
     jobs,
     ports,

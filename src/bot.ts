@@ -40,6 +40,8 @@ export interface BotDeps {
   operatorToken?: string;
   /** How often a long edit's "still working" message is refreshed (PROGRESS_INTERVAL_MS). */
   progressIntervalMs: number;
+  /** How long a chat's lock outlives a process that died holding it (CHAT_LOCK_TTL_MS); default 30 s. */
+  chatLockTtlMs?: number;
   /** Longest an edit stream may run; the backend's own limit of 15 minutes by default. */
   editMaxDurationMs?: number;
   clock?: Clock;
@@ -90,11 +92,17 @@ export function createBot(deps: BotDeps): Bot {
     log: deps.log,
     operatorToken: deps.operatorToken,
     clock,
+    ...(deps.chatLockTtlMs ? { lockTtlMs: deps.chatLockTtlMs } : {}),
   });
   // The chat's lock in the store makes "one job per chat" hold across processes sharing one Redis.
   const queue = new ChatQueue(
     (key, error) => deps.log.error({ err: error, chatKey: key }, 'a queued job failed'),
-    { lock: chatLockFrom(deps.store, { onWarning: (msg, err) => deps.log.warn({ err }, msg) }) },
+    {
+      lock: chatLockFrom(deps.store, {
+        ...(deps.chatLockTtlMs ? { ttlMs: deps.chatLockTtlMs } : {}),
+        onWarning: (msg, err) => deps.log.warn({ err }, msg),
+      }),
+    },
   );
   // Messages of one chat are taken in arrival order up to the point their work is queued (or answered), so
   // "upload, then edit, then export" sent quickly run in that order. The work itself does not hold the line.

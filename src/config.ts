@@ -83,6 +83,17 @@ export const envSchema = z.object({
   NEMO_RENDER_POLL_MS: positiveMs(30_000),
   NEMO_RATE_LIMIT_RETRY_MS: positiveMs(30_000),
   PROGRESS_INTERVAL_MS: positiveMs(120_000),
+  JOB_LOCK_MS: positiveMs(10_000),
+  JOB_STALLED_CHECK_MS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number('a whole number of milliseconds')
+      .int('a whole number of milliseconds')
+      .positive('a positive number of milliseconds')
+      .optional(),
+  ),
+  JOB_HOLD_LEASE_MS: positiveMs(15_000),
+  CHAT_LOCK_TTL_MS: positiveMs(30_000),
   HTTP_PORT: z.preprocess(
     (v) => (v === '' || v === undefined ? 8080 : v),
     z.coerce.number().int().min(0, 'a port from 0 to 65535').max(65535, 'a port from 0 to 65535'),
@@ -114,6 +125,14 @@ export interface Config {
     rateLimitRetryMs: number;
   };
   progressIntervalMs: number;
+  /** Leases of durable jobs (Redis only): how soon a dead process's work is taken over. */
+  jobs: {
+    lockMs: number;
+    stalledCheckMs: number;
+    holdLeaseMs: number;
+  };
+  /** How long a chat's lock outlives a process that died holding it. */
+  chatLockTtlMs: number;
   redisUrl?: string;
   httpPort: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -171,6 +190,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       rateLimitRetryMs: e.NEMO_RATE_LIMIT_RETRY_MS,
     },
     progressIntervalMs: e.PROGRESS_INTERVAL_MS,
+    jobs: {
+      lockMs: e.JOB_LOCK_MS,
+      stalledCheckMs: e.JOB_STALLED_CHECK_MS ?? e.JOB_LOCK_MS / 2,
+      holdLeaseMs: e.JOB_HOLD_LEASE_MS,
+    },
+    chatLockTtlMs: e.CHAT_LOCK_TTL_MS,
     redisUrl: e.REDIS_URL,
     httpPort: e.HTTP_PORT,
     logLevel: e.LOG_LEVEL,

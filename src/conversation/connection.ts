@@ -20,6 +20,8 @@ export interface ConnectionDeps {
   /** The operator's NEMO_TOKEN: every chat uses it instead of an anonymous token. */
   operatorToken?: string;
   clock: Clock;
+  /** How long a setup lock outlives a process that died holding it; default 30 s. */
+  lockTtlMs?: number;
 }
 
 /** Renew an anonymous token this long before it expires, so a call never starts with a dying token. */
@@ -38,7 +40,7 @@ export class Connections {
     // Other processes on the same Redis may set up the same chat at the same moment (its first messages
     // reaching two webhook instances): creation runs under the store's lock, and re-reads the record inside.
     this.lock = chatLockFrom(deps.store, {
-      ttlMs: 30_000,
+      ttlMs: deps.lockTtlMs ?? 30_000,
       retryMs: 100,
       onWarning: (message, error) => deps.log.warn({ err: error }, message),
     });

@@ -15,12 +15,22 @@ export async function createJobEngine(options: {
   redisUrl?: string;
   prefix?: string;
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  /** JOB_LOCK_MS, JOB_STALLED_CHECK_MS, JOB_HOLD_LEASE_MS; the engine's defaults otherwise. */
+  leases?: { lockMs: number; stalledCheckMs: number; holdLeaseMs: number };
 }): Promise<JobEngine> {
   if (!options.redisUrl) return new MemoryJobEngine();
   const { BullJobEngine } = await import('./bullmq-engine.js');
+  const { leases } = options;
   return BullJobEngine.connect({
     url: options.redisUrl,
     log: options.log,
     ...(options.prefix ? { prefix: options.prefix } : {}),
+    ...(leases
+      ? {
+          lockDurationMs: leases.lockMs,
+          stalledIntervalMs: leases.stalledCheckMs,
+          holdLeaseMs: leases.holdLeaseMs,
+        }
+      : {}),
   });
 }

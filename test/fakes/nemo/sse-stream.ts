@@ -79,7 +79,7 @@ export class SseStream {
    */
   async keepAliveUntil(done: Promise<void>, heartbeatMs: number, lifetime: AbortSignal): Promise<void> {
     const timer = setInterval(() => this.keepAlive(), heartbeatMs);
-    let onAbort = () => undefined as void;
+    let onAbort: () => void = () => undefined;
     const closing = new Promise<void>((resolve) => {
       onAbort = resolve;
       if (lifetime.aborted) resolve();
