@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import type { WaitOptions } from '../support/wait-for.js';
 
 /** The command the Docker image runs (Dockerfile CMD), started the same way here. */
 export const START_COMMAND = ['node', ['--import', 'tsx', 'adapters/main.ts']] as const;
@@ -31,19 +32,16 @@ export function startBotProcess(env: Record<string, string>, stdin: 'pipe' | str
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
-/** Polls until `probe` resolves truthy; fails with the process's stderr for context. */
-export async function waitUntil<T>(
-  probe: () => Promise<T | undefined>,
-  bot: BotProcess,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    if (bot.child.exitCode !== null)
-      throw new Error(`bot exited early (${bot.child.exitCode}): ${bot.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`timed out; bot stderr:\n${bot.stderr()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/**
+ * For `waitFor`: gives up at once if the bot exits on its own, and shows what it wrote to stderr when a wait
+ * fails. A bot the test killed on purpose is watched no more.
+ */
+export function watching(bot: BotProcess): Pick<WaitOptions, 'failFast' | 'context'> {
+  return {
+    failFast: () =>
+      bot.child.exitCode !== null || bot.child.signalCode !== null
+        ? `the bot exited (${bot.child.exitCode ?? bot.child.signalCode})`
+        : undefined,
+    context: () => `bot stderr (last 4000 characters):\n${bot.stderr().slice(-4000)}`,
+  };
 }

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startFakeTelegram } from '../fakes/telegram/server.js';
 import { freePort } from '../setup/redis-server.js';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
 
 const TOKEN = '123456789:AAHreadinessTestTokenAAAAAAAAAAAAAA';
 
@@ -36,10 +37,12 @@ it('/healthz says not ready until every adapter has started, then ready', async 
     HTTP_PORT: String(port),
     NEMO_API_BASE: 'http://127.0.0.1:9',
   });
+  const deadline = deadlineIn(20_000);
   const starting = startApp(config, { log: createLogger({ level: 'silent' }) });
   try {
     await telegram.waitFor('setMyCommands');
-    await expect.poll(() => health(port)).toMatchObject({ status: 503, checks: { started: false } });
+    const early = await waitFor(() => health(port), { deadline, what: '/healthz to answer' });
+    expect(early).toMatchObject({ status: 503, checks: { started: false } });
     release();
     const app = await starting;
     expect(await health(port)).toMatchObject({ status: 200, checks: { started: true, telegram: true } });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Emulator, startEmulator } from '../fakes/nemo/emulator.js';
 import { freePort } from '../setup/redis-server.js';
-import { type BotProcess, startBotProcess, waitUntil } from './process.js';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
+import { type BotProcess, startBotProcess, watching } from './process.js';
 
 // The image's start command, against a real redis-server and the emulator: what an operator's
 // health check and Prometheus see.
@@ -30,12 +31,15 @@ describe('the start command the image runs', () => {
   });
 
   it('answers /healthz with the store reachable', async () => {
-    const health = await waitUntil(async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      return res.status === 200
-        ? ((await res.json()) as { ok: boolean; checks: Record<string, unknown> })
-        : undefined;
-    }, bot);
+    const health = await waitFor(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        return res.status === 200
+          ? ((await res.json()) as { ok: boolean; checks: Record<string, unknown> })
+          : undefined;
+      },
+      { deadline: deadlineIn(20_000), what: '/healthz to answer 200', ...watching(bot) },
+    );
     expect(health.ok).toBe(true);
     expect(health.checks.store).toBe(true);
   });

@@ -4,14 +4,14 @@
  * user what changed, or that nothing did.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BotProcess, watching } from '../app/process.js';
 import { type Durability, startDurability } from '../jobs/durability-harness.js';
+import { type Deadline, deadlineIn, waitFor } from '../support/wait-for.js';
 
-const CHAT = 5301;
 let d: Durability;
 
 beforeAll(async () => {
-  // Slow events: the stream is still open when the bot is killed.
-  d = await startDurability(10, { editDelayMs: 2500, heartbeatMs: 200 });
+  d = await startDurability(10, { editDelayMs: 5, heartbeatMs: 20 });
 });
 afterAll(async () => {
   await d?.close();
@@ -24,41 +24,73 @@ function textsIn(chatId: number): string[] {
     .map((c) => String(c.params.text));
 }
 
-describe('an edit cut by a killed process', () => {
-  it('is reported after the restart and never resent', async () => {
-    const first = d.startBot();
-    const asked = d.telegram.pushUpdate(
-      d.telegram.textMessage({ chatId: CHAT, text: 'generate a 3-second video of waves' }),
-    );
-    // The job saved the timeline before the edit and marked it sent; the backend has the message.
-    await d.until(async () => {
+const completedJobs = async () => (await d.jobs.getJobCounts('completed')).completed ?? 0;
+
+/**
+ * Kills the bot while the chat's edit streams (held open by the emulator's edit gate), lets the backend
+ * finish the edit before the next bot starts or not, and returns that bot's report to the user.
+ */
+async function killDuringEdit(chatId: number, backendFinishes: boolean, deadline: Deadline) {
+  const jobsBefore = await completedJobs();
+  const sessionsBefore = new Set(d.emulator.sessions.keys());
+  d.emulator.holdEdits();
+  const first = d.startBot();
+  const asked = d.telegram.pushUpdate(
+    d.telegram.textMessage({ chatId, text: 'generate a 3-second video of waves' }),
+  );
+  // The job saved the timeline before the edit and marked it sent; the backend has the message.
+  await waitFor(
+    async () => {
       const [job] = await d.jobs.getJobs(['active']);
-      return job?.data.phase === 'sent' && d.emulator.requestsTo('run-sse').length === 1;
-    }, first);
-    first.child.kill('SIGKILL');
-    await first.exited;
-    const sentBefore = textsIn(CHAT).length;
+      return job?.data.phase === 'sent' && d.emulator.openStreams() === 1;
+    },
+    { deadline, what: 'the edit to be sent and streaming', ...watching(first) },
+  );
+  const session = [...d.emulator.sessions.values()].find((s) => !sessionsBefore.has(s.sessionId))!;
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const sentBefore = textsIn(chatId).length;
+  if (backendFinishes) {
+    // The backend finishes the edit though its client is gone, before the next bot looks.
+    d.emulator.releaseEdits();
+    await waitFor(() => d.emulator.openStreams() === 0, { deadline, what: 'the backend to finish the edit' });
+  }
 
-    const second = d.startBot();
-    const report = await d.until(
-      () => textsIn(CHAT).find((text) => /restarted during your edit/.test(text)),
-      second,
-    );
-    await d.until(async () => (await d.jobs.getJobCounts('completed')).completed === 1, second);
+  const second: BotProcess = d.startBot();
+  const report = await waitFor(
+    () => textsIn(chatId).find((text) => /restarted during your edit/.test(text)),
+    { deadline, what: 'the report of the interrupted edit', ...watching(second) },
+  );
+  await waitFor(async () => (await completedJobs()) === jobsBefore + 1, {
+    deadline,
+    what: 'the edit job to complete',
+    ...watching(second),
+  });
+  // The report answers the user's message and notifies them.
+  const call = d.telegram.calls.find((c) => c.params.text === report)!;
+  expect(call.params.reply_parameters).toMatchObject({ message_id: asked.message!.message_id });
+  expect(textsIn(chatId).slice(sentBefore)).toContain('⚠️ Interrupted by a restart.');
+  second.child.kill('SIGTERM');
+  expect(await second.exited).toBe(0);
+  d.emulator.releaseEdits();
+  return { report, session };
+}
 
-    // Either what the backend did before and after the kill, or that nothing changed — never a resend.
+describe('an edit cut by a killed process', () => {
+  it('is reported with what the backend changed, and never resent', { timeout: 90_000 }, async () => {
+    const { report, session } = await killDuringEdit(5301, true, deadlineIn(75_000));
+    expect(session.draft.t.some((track) => track.sg.length > 0)).toBe(true);
     expect(report).toMatch(/didn't resend it/);
-    const session = [...d.emulator.sessions.values()][0]!;
-    const changed = session.draft.t.some((track) => track.sg.length > 0);
-    expect(report).toMatch(changed ? /Here's what changed:\n• / : /nothing on the timeline changed/);
-    expect(d.emulator.requestsTo('run-sse')).toHaveLength(1);
+    expect(report).toMatch(/Here's what changed:\n• /);
     expect(session.messages).toHaveLength(1);
-    // The report answers the user's message and notifies them.
-    const call = d.telegram.calls.find((c) => c.params.text === report)!;
-    expect(call.params.reply_parameters).toMatchObject({ message_id: asked.message!.message_id });
-    expect(textsIn(CHAT).slice(sentBefore)).toContain('⚠️ Interrupted by a restart.');
+  });
 
-    second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+  it('says nothing changed when the backend has not changed the timeline yet, and never resends', {
+    timeout: 90_000,
+  }, async () => {
+    const { report, session } = await killDuringEdit(5302, false, deadlineIn(75_000));
+    expect(report).toMatch(/nothing on the timeline changed/);
+    expect(report).toMatch(/didn't resend it/);
+    expect(session.messages).toHaveLength(1);
   });
 });

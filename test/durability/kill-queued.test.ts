@@ -4,58 +4,79 @@
  * export ahead of it.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BotProcess } from '../app/process.js';
+import { type BotProcess, watching } from '../app/process.js';
 import { chatIds, type Durability, startDurability } from '../jobs/durability-harness.js';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
 
 const CHATS = chatIds(5201, 3);
 const titleOf = (chatId: number) => `add the title "Queued ${chatId}"`;
 let d: Durability;
 
 beforeAll(async () => {
-  // Renders stay pending for 4 s: the export is still running, and the edit queued behind it, at the kill.
-  d = await startDurability(11, { renderStepMs: 4000, editDelayMs: 5, heartbeatMs: 20 });
+  d = await startDurability(11, { editDelayMs: 5, heartbeatMs: 20 });
 });
 afterAll(async () => {
   await d?.close();
 });
 
 it('runs a queued edit after the process dies, once, and still delivers the export ahead of it', async () => {
+  const deadline = deadlineIn(100_000);
   const first: BotProcess = d.startBot();
   for (const chatId of CHATS)
     d.telegram.pushUpdate(d.telegram.textMessage({ chatId, text: 'generate a 3-second video of waves' }));
-  await d.until(
+  await waitFor(
     () =>
       [...d.emulator.sessions.values()].filter((s) => s.draft.t.some((t) => t.sg.length > 0)).length ===
       CHATS.length,
-    first,
+    { deadline, what: 'a generated clip in every chat', ...watching(first) },
   );
+  // The exports' renders stay running until released: the edits behind them stay queued however slow this is.
+  d.emulator.holdRenders();
   for (const chatId of CHATS) {
     d.telegram.pushUpdate(d.telegram.textMessage({ chatId, text: 'export' }));
     d.telegram.pushUpdate(d.telegram.textMessage({ chatId, text: titleOf(chatId) }));
   }
   // Each chat's export renders, its edit is told it waits, and that edit is held in Redis.
-  await d.until(() => d.emulator.renders.size === CHATS.length, first);
-  await d.until(
+  await waitFor(() => d.emulator.renders.size === CHATS.length, {
+    deadline,
+    what: 'every export to start its render',
+    ...watching(first),
+  });
+  await waitFor(
     () =>
       d.telegram
         .callsOf('sendMessage')
         .filter((c) => String(c.params.text).startsWith('Queued — 1 job ahead')).length === CHATS.length,
-    first,
+    { deadline, what: 'every edit to be told it is queued', ...watching(first) },
   );
-  await d.until(async () => (await d.jobs.getJobCounts('delayed')).delayed === CHATS.length, first);
+  await waitFor(async () => (await d.jobs.getJobCounts('delayed')).delayed === CHATS.length, {
+    deadline,
+    what: 'every queued edit to be held in Redis',
+    ...watching(first),
+  });
+  expect([...d.emulator.renders.values()].every((r) => r.status === 'pending')).toBe(true);
   first.child.kill('SIGKILL');
   await first.exited;
+  d.emulator.releaseRenders();
 
   const second = d.startBot();
-  await d.until(() => d.telegram.callsOf('sendVideo').length >= CHATS.length, second, 60_000);
+  await waitFor(() => d.telegram.callsOf('sendVideo').length >= CHATS.length, {
+    deadline,
+    what: 'a video in every chat from the second bot',
+    ...watching(second),
+  });
   const streamedTitles = () =>
     d.emulator.requestsTo('run-sse').filter((r) => JSON.stringify(r.body).includes('Queued 52'));
-  await d.until(() => streamedTitles().length >= CHATS.length, second, 60_000);
-  await d.until(
-    async () => (await d.jobs.getJobCounts('completed')).completed === CHATS.length * 3,
-    second,
-    30_000,
-  );
+  await waitFor(() => streamedTitles().length >= CHATS.length, {
+    deadline,
+    what: 'every queued edit to be streamed',
+    ...watching(second),
+  });
+  await waitFor(async () => (await d.jobs.getJobCounts('completed')).completed === CHATS.length * 3, {
+    deadline,
+    what: 'every job (generate, export, edit in each chat) to complete',
+    ...watching(second),
+  });
 
   for (const chatId of CHATS) {
     // The edit was taken once (never resent), and the user heard back from it.

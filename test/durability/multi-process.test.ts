@@ -11,6 +11,7 @@ import { type Emulator, startEmulator } from '../fakes/nemo/emulator.js';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram/server.js';
 import { postUpdate } from '../fakes/telegram/webhook-post.js';
 import { freePort } from '../setup/redis-server.js';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
 import { killBot, type RunningBot, startReadyBot } from './support/bot-process.js';
 
 const TOKEN = '7098765432:AAmulti-process-token_0123456789abcd';
@@ -54,6 +55,7 @@ describe('two bot processes on one Redis, webhook mode', () => {
     });
     telegram = await startFakeTelegram({ token: TOKEN });
     const ports = [await freePort(), await freePort()];
+    const ready = deadlineIn(30_000);
     bots.push(
       ...(await Promise.all(
         ports.map((port) =>
@@ -66,6 +68,7 @@ describe('two bot processes on one Redis, webhook mode', () => {
               REDIS_URL: redisUrl,
               NEMO_API_BASE: emulator.url,
             },
+            ready,
             port,
           ),
         ),
@@ -121,8 +124,11 @@ describe('two bot processes on one Redis, webhook mode', () => {
   };
 
   it('answers 200 updates across 20 chats, sent to either instance (some to both), each exactly once', {
-    timeout: 45_000,
+    timeout: 100_000,
   }, async () => {
+    const deadline = deadlineIn(85_000);
+    const context = () =>
+      bots.map((bot, i) => `bot ${i} stderr:\n${bot.process.stderr().slice(-2000)}`).join('\n');
     // Each chat's first two messages reach the two instances at the same moment: both want to connect the
     // chat (token, session, greeting), and it must happen once. Then the rest go out all at once.
     const chatIds = Array.from({ length: CHATS }, (_, i) => 9_100 + i);
@@ -133,7 +139,11 @@ describe('two bot processes on one Redis, webhook mode', () => {
           compose(chatId, 'status', 'status', false),
         ];
         await Promise.all(opening.map((item, i) => deliver(item, c + i)));
-        await waitFor(() => opening.every((item) => repliesTo(item).length === 1), 15_000);
+        await waitFor(() => opening.every((item) => repliesTo(item).length === 1), {
+          deadline,
+          what: `one answer to each of chat ${chatId}'s first two messages`,
+          context,
+        });
       }),
     );
     for (const chatId of chatIds) {
@@ -158,7 +168,11 @@ describe('two bot processes on one Redis, webhook mode', () => {
 
     const edits = sent.filter((s) => s.kind === 'edit');
     const quick = sent.filter((s) => s.kind !== 'edit');
-    await waitFor(() => quick.every((s) => repliesTo(s).length > 0) && edits.every(editFinished), 30_000);
+    await waitFor(() => quick.every((s) => repliesTo(s).length > 0) && edits.every(editFinished), {
+      deadline,
+      what: 'an answer to every quick message and every edit finished',
+      context,
+    });
     // Both instances took updates (the balancer spread them): 200, plus the 20 that came twice.
     const received = await Promise.all(bots.map(updatesReceived));
     expect(received.every((n) => n > 0)).toBe(true);
@@ -218,12 +232,4 @@ function messageOf(body: unknown): string | undefined {
 /** What identifies an update in a failure message. */
 function pick(item: Sent) {
   return { chat: item.chatId, update: item.update.update_id, kind: item.kind, twice: item.twice };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the bots to answer');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

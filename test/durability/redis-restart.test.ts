@@ -10,8 +10,10 @@ import type { Message, Update } from 'grammy/types';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textsFor } from '../../src/texts.js';
+import { watching } from '../app/process.js';
 import { type Emulator, startEmulator } from '../fakes/nemo/emulator.js';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram/server.js';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
 import { killBot, type RunningBot, startReadyBot } from './support/bot-process.js';
 import { type OwnRedis, startOwnRedis } from './support/redis-server.js';
 
@@ -29,16 +31,18 @@ describe('a Redis restart under a running bot', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'redis-restart-'));
     redis = await startOwnRedis(dir);
-    // Renders take a few seconds: long enough for one to be in flight across the restart.
-    emulator = await startEmulator({ renderStepMs: 1000, editDelayMs: 10, heartbeatMs: 20, noTextRatio: 0 });
+    emulator = await startEmulator({ renderStepMs: 100, editDelayMs: 10, heartbeatMs: 20, noTextRatio: 0 });
     telegram = await startFakeTelegram({ token: TOKEN });
-    bot = await startReadyBot({
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      REDIS_URL: redis.url,
-      NEMO_API_BASE: emulator.url,
-      NEMO_RENDER_POLL_MS: '200',
-    });
+    bot = await startReadyBot(
+      {
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+        REDIS_URL: redis.url,
+        NEMO_API_BASE: emulator.url,
+        NEMO_RENDER_POLL_MS: '200',
+      },
+      deadlineIn(30_000),
+    );
   });
 
   afterAll(async () => {
@@ -77,12 +81,16 @@ describe('a Redis restart under a running bot', () => {
     });
 
   it('keeps the token, the session and the export in flight; a message sent while Redis is down is answered', {
-    timeout: 40_000,
+    timeout: 75_000,
   }, async () => {
+    const deadline = deadlineIn(60_000);
+    /** Every wait of this test shares its one deadline. */
+    const until = (condition: () => boolean, what: string) =>
+      waitFor(condition, { deadline, what, ...watching(bot!.process) });
     const first = send('credits');
-    await waitFor(() => repliesTo(first).length === 1, 'the first answer');
+    await until(() => repliesTo(first).length === 1, 'the first answer');
     const edit = send('add the title "Survivor"');
-    await waitFor(() => {
+    await until(() => {
       const progress = repliesTo(edit).find((c) => c.params.text === t.working);
       const id = (progress?.result as Message | undefined)?.message_id;
       const now = id === undefined ? undefined : telegram.message(CHAT, id);
@@ -92,22 +100,22 @@ describe('a Redis restart under a running bot', () => {
     expect(before.token).toEqual(expect.any(String));
     expect(before.sessionId).toEqual(expect.any(String));
 
+    // The render stays running until released: it is in flight across the whole restart.
+    emulator.holdRenders();
     const exported = send('export');
-    await waitFor(() => emulator.requestsTo('render-start').length === 1, 'the render to start');
+    await until(() => emulator.requestsTo('render-start').length === 1, 'the render to start');
     const renderId = [...emulator.renders.keys()][0]!;
     expect(emulator.renders.get(renderId)!.status).not.toBe('completed');
 
     await redis.stop();
     // Sent while Redis is down: its dedup mark and chat lookup wait in the client's queue until Redis is back.
     const whileDown = send('credits');
-    await waitFor(() => pollsServed(telegram).includes(whileDown.update_id), 'the bot to take the update');
+    await until(() => pollsServed(telegram).includes(whileDown.update_id), 'the bot to take the update');
     await redis.start();
+    emulator.releaseRenders();
 
-    await waitFor(() => telegram.callsOf('sendVideo').length > 0, 'the video', 25_000);
-    await waitFor(
-      () => repliesTo(whileDown).length > 0,
-      'the answer to the message sent while Redis was down',
-    );
+    await until(() => telegram.callsOf('sendVideo').length > 0, 'the video');
+    await until(() => repliesTo(whileDown).length > 0, 'the answer to the message sent while Redis was down');
 
     // The render was not started twice and its video reached the chat once, in reply to the export.
     expect(emulator.requestsTo('render-start')).toHaveLength(1);
@@ -129,7 +137,7 @@ describe('a Redis restart under a running bot', () => {
     });
     expect(after.lastVideoUrl).toEqual(expect.any(String));
     const next = send('credits');
-    await waitFor(() => repliesTo(next).length === 1, 'the answer after the restart');
+    await until(() => repliesTo(next).length === 1, 'the answer after the restart');
     expect(emulator.requestsTo('anonymous-token')).toHaveLength(1);
     expect(emulator.requestsTo('create-session')).toHaveLength(1);
     // Every backend call after the restart used the chat's one token.
@@ -147,12 +155,4 @@ function pollsServed(telegram: FakeTelegram): number[] {
     .callsOf('getUpdates')
     .flatMap((c) => (Array.isArray(c.result) ? (c.result as Update[]) : []))
     .map((u) => u.update_id);
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

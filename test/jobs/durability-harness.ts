@@ -6,12 +6,20 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { type BotProcess, startBotProcess, waitUntil } from '../app/process.js';
+import { type BotProcess, startBotProcess } from '../app/process.js';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../fakes/nemo/emulator.js';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram/server.js';
 
 export const BOT_TOKEN = '7099999999:AAdurability-test_token-0123456789abc';
 export const OPERATOR_TOKEN = 'nmv_usr_operator_durability_test';
+
+/** Lease and lock durations for bots that tests kill (see .env.example). */
+export const TEST_LEASES = {
+  JOB_LOCK_MS: '4000',
+  JOB_STALLED_CHECK_MS: '1000',
+  JOB_HOLD_LEASE_MS: '5000',
+  CHAT_LOCK_TTL_MS: '4000',
+} as const;
 
 export interface Durability {
   telegram: FakeTelegram;
@@ -20,12 +28,6 @@ export interface Durability {
   jobs: Queue;
   /** Starts a bot process; every one shares the fakes and Redis. */
   startBot(): BotProcess;
-  /** Polls `probe` until it is truthy, failing with the bot's stderr for context. */
-  until<T>(
-    probe: () => Promise<T | undefined> | T | undefined,
-    bot: BotProcess,
-    timeoutMs?: number,
-  ): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -55,13 +57,15 @@ export async function startDurability(db: number, emulatorOptions: EmulatorOptio
         REDIS_URL: redisUrl,
         NEMO_RENDER_POLL_MS: '500',
         NEMO_RATE_LIMIT_RETRY_MS: '200',
+        // A killed bot's work is taken over within seconds instead of the production 10-30 s. Not much
+        // shorter: a live bot on a loaded machine must still renew its locks in time.
+        ...TEST_LEASES,
         HTTP_PORT: '0',
         LOG_LEVEL: 'info',
       });
       bots.push(bot);
       return bot;
     },
-    until: (probe, bot, timeoutMs = 40_000) => waitUntil(async () => probe(), bot, timeoutMs),
     async close() {
       for (const bot of bots) {
         if (bot.child.exitCode === null && bot.child.signalCode === null) {

@@ -2,8 +2,9 @@
  * Bot processes for the durability tests: the image's start command (`node --import tsx adapters/main.ts`)
  * with only the environment a test gives, ready once /healthz says every part is up.
  */
-import { type BotProcess, startBotProcess, waitUntil } from '../../app/process.js';
+import { type BotProcess, startBotProcess, watching } from '../../app/process.js';
 import { freePort } from '../../setup/redis-server.js';
+import { type Deadline, waitFor } from '../../support/wait-for.js';
 
 export interface RunningBot {
   process: BotProcess;
@@ -13,13 +14,18 @@ export interface RunningBot {
 }
 
 /** Starts a bot with `env` plus its own HTTP_PORT (or the one given) and waits until /healthz is ok. */
-export async function startReadyBot(env: Record<string, string>, httpPort?: number): Promise<RunningBot> {
+export async function startReadyBot(
+  env: Record<string, string>,
+  deadline: Deadline,
+  httpPort?: number,
+): Promise<RunningBot> {
   const port = httpPort ?? (await freePort());
   const bot = startBotProcess({ LOG_LEVEL: 'warn', ...env, HTTP_PORT: String(port) });
-  await waitUntil(async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-    return res.status === 200 ? true : undefined;
-  }, bot);
+  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200, {
+    deadline,
+    what: `the bot on port ${port} to be ready (/healthz 200)`,
+    ...watching(bot),
+  });
   return {
     process: bot,
     httpPort: port,
