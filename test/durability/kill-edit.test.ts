@@ -77,8 +77,8 @@ async function killDuringEdit(chatId: number, backendFinishes: boolean, deadline
 }
 
 describe('an edit cut by a killed process', () => {
-  it('is reported with what the backend changed, and never resent', { timeout: 90_000 }, async () => {
-    const { report, session } = await killDuringEdit(5301, true, deadlineIn(75_000));
+  it('is reported with what the backend changed, and never resent', { timeout: 170_000 }, async () => {
+    const { report, session } = await killDuringEdit(5301, true, deadlineIn(150_000));
     expect(session.draft.t.some((track) => track.sg.length > 0)).toBe(true);
     expect(report).toMatch(/didn't resend it/);
     expect(report).toMatch(/Here's what changed:\n• /);
@@ -86,9 +86,9 @@ describe('an edit cut by a killed process', () => {
   });
 
   it('says nothing changed when the backend has not changed the timeline yet, and never resends', {
-    timeout: 90_000,
+    timeout: 170_000,
   }, async () => {
-    const { report, session } = await killDuringEdit(5302, false, deadlineIn(75_000));
+    const { report, session } = await killDuringEdit(5302, false, deadlineIn(150_000));
     expect(report).toMatch(/nothing on the timeline changed/);
     expect(report).toMatch(/didn't resend it/);
     expect(session.messages).toHaveLength(1);

@@ -24,9 +24,9 @@ function exportJobsWithRender(jobs: Awaited<ReturnType<Durability['jobs']['getJo
 
 describe('exports survive a killed process', () => {
   it('delivers each of 20 pending renders exactly once after a restart, without rendering again', {
-    timeout: 150_000,
+    timeout: 260_000,
   }, async () => {
-    const deadline = deadlineIn(130_000);
+    const deadline = deadlineIn(240_000);
     const first: BotProcess = d.startBot();
     // A timeline for every chat: a generated clip.
     for (const chatId of CHATS)

@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 it('runs a queued edit after the process dies, once, and still delivers the export ahead of it', async () => {
-  const deadline = deadlineIn(100_000);
+  const deadline = deadlineIn(240_000);
   const first: BotProcess = d.startBot();
   for (const chatId of CHATS)
     d.telegram.pushUpdate(d.telegram.textMessage({ chatId, text: 'generate a 3-second video of waves' }));
@@ -54,6 +54,13 @@ it('runs a queued edit after the process dies, once, and still delivers the expo
     what: 'every queued edit to be held in Redis',
     ...watching(first),
   });
+  // Every export saved its render id: the state a takeover resumes from (a kill before that starts it again).
+  await waitFor(
+    async () =>
+      (await d.jobs.getJobs(['active'])).filter((job) => job.data.kind === 'export' && job.data.renderId)
+        .length === CHATS.length,
+    { deadline, what: 'every export job to save its render id', ...watching(first) },
+  );
   expect([...d.emulator.renders.values()].every((r) => r.status === 'pending')).toBe(true);
   first.child.kill('SIGKILL');
   await first.exited;
@@ -94,4 +101,4 @@ it('runs a queued edit after the process dies, once, and still delivers the expo
   });
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
-}, 120_000);
+}, 260_000);

@@ -55,7 +55,7 @@ describe('two bot processes on one Redis, webhook mode', () => {
     });
     telegram = await startFakeTelegram({ token: TOKEN });
     const ports = [await freePort(), await freePort()];
-    const ready = deadlineIn(30_000);
+    const ready = deadlineIn(60_000);
     bots.push(
       ...(await Promise.all(
         ports.map((port) =>
@@ -74,7 +74,7 @@ describe('two bot processes on one Redis, webhook mode', () => {
         ),
       )),
     );
-  });
+  }, 90_000); // past the readiness deadline: that error names what it waited for
 
   afterAll(async () => {
     await Promise.all(bots.map(killBot));
@@ -124,9 +124,9 @@ describe('two bot processes on one Redis, webhook mode', () => {
   };
 
   it('answers 200 updates across 20 chats, sent to either instance (some to both), each exactly once', {
-    timeout: 100_000,
+    timeout: 170_000,
   }, async () => {
-    const deadline = deadlineIn(85_000);
+    const deadline = deadlineIn(150_000);
     const context = () =>
       bots.map((bot, i) => `bot ${i} stderr:\n${bot.process.stderr().slice(-2000)}`).join('\n');
     // Each chat's first two messages reach the two instances at the same moment: both want to connect the

@@ -41,9 +41,9 @@ describe('a Redis restart under a running bot', () => {
         NEMO_API_BASE: emulator.url,
         NEMO_RENDER_POLL_MS: '200',
       },
-      deadlineIn(30_000),
+      deadlineIn(60_000),
     );
-  });
+  }, 90_000); // past the readiness deadline: that error names what it waited for
 
   afterAll(async () => {
     await killBot(bot);
@@ -81,9 +81,9 @@ describe('a Redis restart under a running bot', () => {
     });
 
   it('keeps the token, the session and the export in flight; a message sent while Redis is down is answered', {
-    timeout: 75_000,
+    timeout: 170_000,
   }, async () => {
-    const deadline = deadlineIn(60_000);
+    const deadline = deadlineIn(150_000);
     /** Every wait of this test shares its one deadline. */
     const until = (condition: () => boolean, what: string) =>
       waitFor(condition, { deadline, what, ...watching(bot!.process) });

@@ -8,6 +8,8 @@ import { chatLockFrom } from '../../src/conversation/chat-lock.js';
 import { ChatQueue, type Job } from '../../src/conversation/chat-queue.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { RedisStore } from '../../src/store/redis.js';
+import type { Lock, Store } from '../../src/store/store.js';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
 
 const prefix = `test:chat-lock:${randomUUID()}:`;
 const FAST = { ttlMs: 300, retryMs: 10 };
@@ -29,6 +31,27 @@ function overlapMeter() {
       running.set(chat, (running.get(chat) ?? 1) - 1);
     };
   return { job, most, order };
+}
+
+/** The store's lock calls, counted: the positive events that show a moment has passed. */
+function countingLocks(store: Pick<Store, 'tryLock'>) {
+  const counts = { refused: 0, renewed: 0 };
+  const counted: Pick<Store, 'tryLock'> = {
+    tryLock: async (name, ttlMs) => {
+      const lock = await store.tryLock(name, ttlMs);
+      if (!lock) {
+        counts.refused += 1;
+        return undefined;
+      }
+      const extend: Lock['extend'] = async (ms) => {
+        const kept = await lock.extend(ms);
+        if (kept) counts.renewed += 1;
+        return kept;
+      };
+      return { key: lock.key, token: lock.token, release: () => lock.release(), extend };
+    },
+  };
+  return { counts, store: counted };
 }
 
 /** A job that runs until released or cancelled, recording its start and end. */
@@ -101,33 +124,46 @@ describe('ChatQueue with a chat lock on one Redis', () => {
   });
 
   it('a long job keeps the chat past the lock TTL; the other process waits until it ends', async () => {
+    const deadline = deadlineIn(15_000);
     const order: string[] = [];
-    const a = new ChatQueue(() => undefined, { lock: chatLockFrom(one, { ttlMs: 150, retryMs: 10 }) });
-    const b = new ChatQueue(() => undefined, { lock: chatLockFrom(two, { ttlMs: 150, retryMs: 10 }) });
+    const holder = countingLocks(one);
+    const other = countingLocks(two);
+    const a = new ChatQueue(() => undefined, {
+      lock: chatLockFrom(holder.store, { ttlMs: 600, retryMs: 10 }),
+    });
+    const b = new ChatQueue(() => undefined, {
+      lock: chatLockFrom(other.store, { ttlMs: 600, retryMs: 10 }),
+    });
     const long = gate(order, 'long');
     const first = a.enqueue('long-job', long.job);
-    await waitFor(() => order.includes('start long'));
+    await waitFor(() => order.includes('start long'), { deadline, what: 'the long job to start' });
     const second = b.enqueue('long-job', gate(order, 'next').job);
-    // Five TTLs pass while the first job runs: its renewals keep the other process out.
-    await sleep(750);
+    // Several TTLs pass while the first job runs (renewals every third of one), and the other process keeps
+    // asking for the chat all the while: the renewals keep it out.
+    await waitFor(() => holder.counts.renewed >= 6 && other.counts.refused >= 10, {
+      deadline,
+      what: 'two TTLs of renewals while the other process is refused',
+    });
     expect(order).toEqual(['start long']);
     long.open();
     await first.done;
-    await waitFor(() => order.includes('start next'));
+    await waitFor(() => order.includes('start next'), { deadline, what: 'the next job to start' });
     expect(order).toEqual(['start long', 'end long', 'start next']);
     b.cancel('long-job');
     expect(await second.done).toBe('cancelled');
   });
 
   it('/cancel stops a job that is still waiting for another process to let go of the chat', async () => {
+    const deadline = deadlineIn(15_000);
     const order: string[] = [];
+    const other = countingLocks(two);
     const a = new ChatQueue(() => undefined, { lock: chatLockFrom(one, FAST) });
-    const b = new ChatQueue(() => undefined, { lock: chatLockFrom(two, FAST) });
+    const b = new ChatQueue(() => undefined, { lock: chatLockFrom(other.store, FAST) });
     const holder = gate(order, 'holder');
     const held = a.enqueue('cancel-wait', holder.job);
-    await waitFor(() => order.includes('start holder'));
+    await waitFor(() => order.includes('start holder'), { deadline, what: 'the holder to start' });
     const waiting = b.enqueue('cancel-wait', gate(order, 'waiter').job);
-    await sleep(50);
+    await waitFor(() => other.counts.refused > 0, { deadline, what: 'the waiter to be refused the chat' });
     expect(b.cancel('cancel-wait')).toEqual({ running: true, dropped: 0 });
     expect(await waiting.done).toBe('cancelled');
     holder.open();
@@ -135,7 +171,7 @@ describe('ChatQueue with a chat lock on one Redis', () => {
     expect(order).toEqual(['start holder', 'end holder']);
     // The cancelled waiter left no lock behind: the chat is free for the next job at once.
     const after = b.enqueue('cancel-wait', gate(order, 'after').job);
-    await waitFor(() => order.includes('start after'));
+    await waitFor(() => order.includes('start after'), { deadline, what: 'the next job to start at once' });
     b.cancel('cancel-wait');
     await after.done;
   });
@@ -147,7 +183,10 @@ describe('ChatQueue with a chat lock on one Redis', () => {
     const queue = new ChatQueue(() => undefined, { lock: chatLockFrom(two, FAST) });
     const job = gate(order, 'survivor');
     const done = queue.enqueue('orphaned', job.job).done;
-    await waitFor(() => order.includes('start survivor'));
+    await waitFor(() => order.includes('start survivor'), {
+      deadline: deadlineIn(15_000),
+      what: 'the job to take the orphaned chat',
+    });
     job.open();
     expect(await done).toBe('done');
   });
@@ -165,7 +204,10 @@ describe('ChatQueue with a chat lock on one Redis', () => {
     const order: string[] = [];
     const job = gate(order, 'after-outage');
     const done = queue.enqueue('flaky', job.job).done;
-    await waitFor(() => order.includes('start after-outage'));
+    await waitFor(() => order.includes('start after-outage'), {
+      deadline: deadlineIn(15_000),
+      what: 'the job to run once Redis answers',
+    });
     job.open();
     expect(await done).toBe('done');
     expect(warnings).toEqual(Array(2).fill('could not ask Redis for a chat lock; retrying'));
@@ -185,11 +227,3 @@ describe('ChatQueue with a chat lock on one Redis', () => {
     await store.close();
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await sleep(5);
-  }
-}
