@@ -42,6 +42,8 @@ export function watching(bot: BotProcess): Pick<WaitOptions, 'failFast' | 'conte
       bot.child.exitCode !== null || bot.child.signalCode !== null
         ? `the bot exited (${bot.child.exitCode ?? bot.child.signalCode})`
         : undefined,
-    context: () => `bot stderr (last 4000 characters):\n${bot.stderr().slice(-4000)}`,
+    // Pino writes to stdout on a chat platform, to stderr in console mode: show the end of both.
+    context: () =>
+      `bot stdout (end):\n${bot.stdout().slice(-3000)}\nbot stderr (end):\n${bot.stderr().slice(-2000)}`,
   };
 }

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../fakes/nemo/emulator.js';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
 import { anonymousToken, authHeaders, call, contentEvents, newSession, runSseBody } from './helpers.js';
 
 let emu: Emulator;
@@ -71,13 +71,16 @@ describe('fault injection', () => {
   });
 
   it('delays the answer, which is then normal', async () => {
-    emu.inject({ endpoint: 'credits', delayMs: 400 });
+    emu.inject({ endpoint: 'credits', delayMs: 1500 });
     const order: string[] = [];
     const slow = credits().then((r) => {
       order.push('delayed');
       return r;
     });
-    await sleep(20);
+    await waitFor(() => emu.requestsTo('credits').length === 1, {
+      deadline: deadlineIn(15_000),
+      what: 'the delayed request to reach the emulator',
+    });
     const fast = await call(emu, 'GET', `/api/state/nemo_agent/me/${sid}/latest`, { token });
     order.push('other');
     expect(fast.json.code).toBe(0);
@@ -108,7 +111,10 @@ describe('fault injection', () => {
     const { raw, broke } = await readUntilClosed(sid, 'add music and a title "Drop"');
     expect(broke).toBe(true);
     expect(contentEvents(raw)).toHaveLength(2);
-    for (let i = 0; i < 200 && emu.sessions.get(sid)!.draft.t.length < 2; i++) await sleep(10);
+    await waitFor(() => emu.sessions.get(sid)!.draft.t.length >= 2, {
+      deadline: deadlineIn(15_000),
+      what: 'the backend to finish the edit after the drop',
+    });
     expect(emu.sessions.get(sid)!.draft.t.map((t) => t.tt)).toEqual([1, 7]);
     expect(emu.tokens.get(token)!.credits.available).toBe(50);
   });

@@ -1,11 +1,11 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../fakes/nemo/emulator.js';
 import { ffprobe, summarizeProbe } from '../fixtures/ffmpeg.js';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
 import { anonymousToken, call, getState, type Json, newSession, runSse } from './helpers.js';
 
 let emu: Emulator;
@@ -34,17 +34,24 @@ const start = (
 ) => call(emu, 'POST', '/api/render/proxy/lambda', { token, body });
 const poll = async (id: string) => (await call(emu, 'GET', `/api/render/proxy/lambda/${id}`, { token })).json;
 const statusOf = (answer: Json) => answer.data?.status ?? answer.status;
+const startedRender = async () => {
+  const id = newId();
+  await start(id);
+  return id;
+};
 
 /** Polls until the render stops, returning every answer. */
 async function pollToEnd(id: string): Promise<Json[]> {
   const answers: Json[] = [];
-  for (let i = 0; i < 1000; i++) {
-    const answer = await poll(id);
-    answers.push(answer);
-    if (['completed', 'failed', 'cancelled'].includes(statusOf(answer))) return answers;
-    await sleep(10);
-  }
-  throw new Error('render never ended');
+  await waitFor(
+    async () => {
+      const answer = await poll(id);
+      answers.push(answer);
+      return ['completed', 'failed', 'cancelled'].includes(statusOf(answer));
+    },
+    { deadline: deadlineIn(20_000), what: `render ${id} to end`, intervalMs: 10 },
+  );
+  return answers;
 }
 
 describe('render lifecycle', () => {
@@ -132,7 +139,8 @@ describe('render lifecycle', () => {
     await start(id);
     const cancelled = await call(emu, 'POST', `/api/render/proxy/lambda/${id}/cancel`, { token });
     expect(cancelled.json).toEqual({ code: 0, message: 'success', data: { id, status: 'cancelled' } });
-    await sleep(emu.options.renderStepMs * 3);
+    // A render started after the cancel runs to its end on the same timers: the cancelled one had that time.
+    await pollToEnd(await startedRender());
     expect(statusOf(await poll(id))).toBe('cancelled');
   });
 

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeClip } from '../fixtures/media.js';
 import { fileAttachment, type Harness, startHarness } from '../support/harness.js';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -188,6 +189,8 @@ describe('edit stream trouble', () => {
 
   it('stops waiting at the maximum duration', async () => {
     const h = await greeted({ editMaxDurationMs: 150, emulator: { heartbeatMs: 20 } });
+    // The stream never ends by itself: only the bot's limit can stop the wait.
+    h.emulator.holdEdits();
     await h.send('generate a video of waves');
     expect(h.port.sent.at(-1)).toMatch(/^⚠️ I stopped waiting after 0 s\. The service may still finish it/);
     expect(h.emulator.requestsTo('run-sse')).toHaveLength(1);
@@ -196,11 +199,16 @@ describe('edit stream trouble', () => {
 
 describe('render failed', () => {
   it('tells the user the render failed', async () => {
-    const h = await greeted({ emulator: { renderStepMs: 400 } });
+    const h = await greeted();
     await withClip(h);
+    // The render stays running until it is failed: it cannot complete first.
+    h.emulator.holdRenders();
     const exporting = h.start('export');
     await h.port.waitForText(/^🎬 Rendering… 0%$/);
-    const renderId = await waitForValue(async () => (await h.store.getChat(h.chatKey)).lastRenderId);
+    const renderId = await waitFor(async () => (await h.store.getChat(h.chatKey)).lastRenderId, {
+      deadline: deadlineIn(20_000),
+      what: 'the render id to be saved',
+    });
     h.emulator.failRender(renderId);
     await exporting;
     expect(h.port.texts.at(-1)).toBe(
@@ -209,11 +217,3 @@ describe('render failed', () => {
     expect(h.port.videos).toHaveLength(0);
   });
 });
-
-async function waitForValue<T>(read: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

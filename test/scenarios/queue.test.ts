@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeClip } from '../fixtures/media.js';
 import { fileAttachment, type Harness, startHarness } from '../support/harness.js';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -25,11 +26,14 @@ async function greeted(options: Parameters<typeof startHarness>[0] = {}): Promis
 describe('the chat queue', () => {
   it('tells a second edit its position and runs both, in order', async () => {
     const h = await greeted({ emulator: SLOW });
+    // The first edit streams until released: the second surely arrives while it runs.
+    h.emulator.holdEdits();
     const first = h.start('generate a video of a red fox');
     await h.port.waitForText(/^⏳ Working on it…$/);
     const second = h.start('add a title "Fox"');
+    await h.port.waitForText(/^Queued — 1 job ahead of yours\.$/);
+    h.emulator.releaseEdits();
     await Promise.all([first, second]);
-    expect(h.port.sent).toContain('Queued — 1 job ahead of yours.');
     const session = await h.session();
     expect(session.messages.map((m) => m.text)).toEqual([
       'generate a video of a red fox',
@@ -42,9 +46,11 @@ describe('the chat queue', () => {
 
   it('answers credits at once while an edit runs', async () => {
     const h = await greeted({ emulator: SLOW });
+    h.emulator.holdEdits();
     const edit = h.start('generate a video of a red fox');
     await h.port.waitForText(/^⏳ Working on it…$/);
     await h.send('credits');
+    h.emulator.releaseEdits();
     const creditsAt = h.port.sent.findIndex((t) => t.startsWith('Credits:'));
     expect(creditsAt).toBeGreaterThan(-1);
     // The edit had not answered yet when credits did.
@@ -58,8 +64,13 @@ describe('the chat queue', () => {
 
   it('/cancel stops the running edit and drops the queued one', async () => {
     const h = await greeted({ emulator: SLOW });
+    const deadline = deadlineIn(20_000);
+    h.emulator.holdEdits();
     const running = h.start('generate a video of a red fox');
-    await waitUntil(async () => h.emulator.requestsTo('run-sse').length === 1);
+    await waitFor(() => h.emulator.requestsTo('run-sse').length === 1, {
+      deadline,
+      what: 'the edit to stream',
+    });
     const queued = h.start('add a title "Fox"');
     await h.port.waitForText(/^Queued/);
     await h.send('/cancel');
@@ -72,15 +83,25 @@ describe('the chat queue', () => {
   });
 
   it('/cancel during an export cancels the render on the backend', async () => {
-    const h = await greeted({ emulator: { renderStepMs: 1000 } });
+    const h = await greeted();
+    const deadline = deadlineIn(20_000);
     const clip = await makeClip({ seconds: 1, width: 320, height: 240 });
     await h.send({ attachments: [await fileAttachment(clip)] });
+    // The render runs until the cancel: it cannot finish first.
+    h.emulator.holdRenders();
     const exporting = h.start('export');
     await h.port.waitForText(/^🎬 Rendering… 0%$/);
-    await waitUntil(async () => (await h.store.getChat(h.chatKey)).lastRenderId !== undefined);
+    await waitFor(async () => (await h.store.getChat(h.chatKey)).lastRenderId !== undefined, {
+      deadline,
+      what: 'the render id to be saved',
+    });
     await h.send('/cancel');
     await exporting;
-    await waitUntil(async () => h.emulator.requestsTo('render-cancel').length === 1);
+    await waitFor(() => h.emulator.requestsTo('render-cancel').length === 1, {
+      deadline,
+      what: 'the render to be cancelled on the backend',
+    });
+    expect([...h.emulator.renders.values()].map((r) => r.status)).toEqual(['cancelled']);
     expect(h.port.texts).toContain('⏹ Cancelled.');
     expect(h.port.videos).toHaveLength(0);
   });
@@ -96,6 +117,7 @@ describe('the chat queue', () => {
     const clip = await makeClip({ seconds: 1, width: 320, height: 240 });
     await h.send({ attachments: [await fileAttachment(clip)] });
     const old = (await h.store.getChat(h.chatKey)).sessionId;
+    h.emulator.holdEdits();
     const running = h.start('generate a video of a red fox');
     await h.port.waitForText(/^⏳ Working on it…$/);
     await h.send('/new');
@@ -112,7 +134,12 @@ describe('the chat queue', () => {
 describe('long jobs', () => {
   it('keeps one progress message alive with the elapsed time, and mentions the requester at the end', async () => {
     const h = await greeted({ emulator: SLOW, progressIntervalMs: 40 });
-    await h.send('generate a video of a red fox');
+    // The edit streams until a "still working" update was shown, however fast or slow this machine is.
+    h.emulator.holdEdits();
+    const edit = h.start('generate a video of a red fox');
+    await h.port.waitForText(/^⏳ Still working… \(\d+ s\)$/);
+    h.emulator.releaseEdits();
+    await edit;
     const working = h.port.calls.find((c) => c.type === 'send' && c.text === '⏳ Working on it…')!;
     const updates = h.port.calls.filter((c) => c.type === 'edit' && c.id === (working as { id: string }).id);
     expect(updates.some((c) => /^⏳ Still working… \(\d+ s\)$/.test((c as { text: string }).text))).toBe(
@@ -138,7 +165,3 @@ describe('bugs', () => {
     expect(JSON.parse(line!).chatKey).toBe(h.chatKey);
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 5));
-}

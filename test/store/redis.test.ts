@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { describeRedisUrl, RedisStore } from '../../src/store/redis.js';
 import { freePort } from '../setup/redis-server.js';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
 import { storeContract } from './contract.js';
 
 const redisUrl = inject('redisUrl');
@@ -53,13 +54,17 @@ describe('RedisStore on the wire', () => {
       if (source !== 'lua') seen.push(args.join(' '));
     });
     const marker = new Redis(redisUrl);
+    const deadline = deadlineIn(15_000);
     /** Runs one call and returns the commands the server saw for it, ended by an ECHO marker. */
     async function commandsOf(call: () => Promise<unknown>): Promise<string[]> {
       seen.length = 0;
       await call();
       const end = `end-of-call:${randomUUID()}`;
       await marker.echo(end);
-      while (!seen.some((line) => line.includes(end))) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => seen.some((line) => line.includes(end)), {
+        deadline,
+        what: 'the MONITOR connection to report the end marker',
+      });
       return seen.filter((line) => line.includes(prefix));
     }
 

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { deadlineIn, waitFor } from '../support/wait-for.js';
 import { startHarness, TOKEN } from './harness.js';
 
 describe('the bot token stays out of logs and errors', () => {
@@ -15,13 +16,11 @@ describe('the bot token stays out of logs and errors', () => {
     const h = await startHarness({ log: pino({ level: 'warn' }, sink) });
     await h.fake.waitFor('getUpdates');
     await h.fake.close(); // the Bot API goes away under a polling bot
-    const deadline = Date.now() + 5000;
-    while (!lines.some((l) => l.includes('getUpdates failed')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const failure = await waitFor(() => lines.find((l) => l.includes('getUpdates failed')), {
+      deadline: deadlineIn(15_000),
+      what: 'the failed poll to be logged',
+    });
     await h.adapter.stop();
-    const failure = lines.find((l) => l.includes('getUpdates failed'));
-    expect(failure).toBeDefined();
     expect(failure).toContain('<token>'); // the URL was there, and was cut
     expect(lines.join('\n')).not.toContain(TOKEN);
     expect(lines.join('\n')).not.toContain(TOKEN.split(':')[1]);
