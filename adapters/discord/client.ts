@@ -15,6 +15,7 @@ import { describeError } from './errors.js';
 import { normalizeButton, normalizeCommand } from './normalize.js';
 import { maySpend } from './permissions.js';
 import { InteractionPort } from './port.js';
+import { createDiscordDispatcher } from './rest-dispatcher.js';
 import { text } from './texts.js';
 
 export interface DiscordAdapterOptions {
@@ -44,13 +45,15 @@ type Handled = ChatInputCommandInteraction | ButtonInteraction;
 
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
   const { log } = options;
+  // Its own connection pool: the process-wide one may belong to another undici (see rest-dispatcher.ts).
+  const dispatcher = createDiscordDispatcher();
   // Slash commands and buttons need no privileged intent (no Message Content); Guilds keeps guilds,
   // channels and roles cached for threads and the spender role. Mentions are off unless a message asks.
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     // Past 2,500 guilds Discord requires shards: take the count the gateway recommends.
     shards: 'auto',
-    rest: { api: options.apiRoot },
+    rest: { api: options.apiRoot, agent: dispatcher },
     allowedMentions: { parse: [] },
   });
 
@@ -120,6 +123,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     },
     async stop() {
       await client.destroy();
+      await dispatcher.close();
     },
   };
 }

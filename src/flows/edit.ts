@@ -101,8 +101,14 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
   }
 
   await relay(stream.takeAll());
-  await progress.finish(t.finished(elapsed()));
   const mention = elapsed() >= ctx.progressIntervalMs ? ctx.message.sender : undefined;
+  // The agent answered and nothing it said offers a next step: the result offers Export and Status on the
+  // message that answers the request (the progress message; after a long edit, the ping that ends it).
+  const nextSteps =
+    ending === 'complete' && stream.textsSent > 0 && !stream.showState && !stream.offeredExport
+      ? await resultButtons(ctx)
+      : undefined;
+  await progress.finish(t.finished(elapsed()), mention ? undefined : nextSteps);
 
   if (ending === 'interrupted' || ending === 'timeout') {
     ctx.log.warn({ err: failure }, 'edit stream ended early; not resending');
@@ -119,7 +125,7 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
       const view = await viewTimeline(ctx);
       await reply(ctx, view.summary, { buttons: nextStepButtons(t, view.exportable) });
     } else if (mention) {
-      await reply(ctx, t.finished(elapsed()), { mention });
+      await reply(ctx, t.finished(elapsed()), { mention, buttons: nextSteps });
     }
     return;
   }
@@ -135,6 +141,16 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
     mention,
     buttons: changes.length > 0 ? nextStepButtons(t, after.exportable) : undefined,
   });
+}
+
+/** Export (when the timeline has something to render) and Status; none when the timeline cannot be read. */
+async function resultButtons(ctx: FlowContext): Promise<Button[][] | undefined> {
+  try {
+    return nextStepButtons(ctx.t, (await viewTimeline(ctx)).exportable);
+  } catch (error) {
+    ctx.log.debug({ err: error }, 'could not read the timeline after an edit; no buttons offered');
+    return undefined;
+  }
 }
 
 function classify(ctx: FlowContext, error: unknown, eventsSeen: number): Ending {
@@ -153,6 +169,7 @@ async function sendAgentText(ctx: FlowContext, raw: string, stream: TextCollecto
   if (!translated.text) return;
   const buttons: Button[][] | undefined = translated.offerExport ? nextStepButtons(ctx.t, true) : undefined;
   await reply(ctx, translated.text, { buttons });
+  if (buttons) stream.offeredExport = true;
   stream.textsSent++;
 }
 
@@ -166,6 +183,8 @@ class TextCollector {
   sawToolResult = false;
   streamError = false;
   showState = false;
+  /** A piece of the agent's text already carries the Export button. */
+  offeredExport = false;
   textsSent = 0;
 
   addText(text: string, partial: boolean): void {

@@ -63,6 +63,8 @@ export interface FakeDiscord {
   expireToken(token: string): void;
   /** Serves bytes at a URL on the fake's CDN (e.g. a rendered video to deliver). */
   hostFile(name: string, data: Buffer, contentType: string): string;
+  /** Makes a guild text channel the bot may post in with its token alone, for tests with no gateway client. */
+  addChannel(id?: string): string;
   /** Resolves once a gateway client has identified. */
   whenIdentified(): Promise<void>;
   close(): Promise<void>;
@@ -269,6 +271,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       record.expired = true;
     },
     hostFile: (name, data, contentType) => hostFile(name, data, contentType),
+    addChannel: (id = snowflake()) => {
+      state.channels.set(id, apiChannel({ id, guildId: DEFAULT_GUILD_ID }));
+      return id;
+    },
     whenIdentified: () => gateway.whenIdentified(),
     close: async () => {
       await gateway.close();
