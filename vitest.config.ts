@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/redis-server.ts'],
+    globalSetup: ['test/setup/build.ts', 'test/setup/redis-server.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Two cores: keep parallel files modest so ffmpeg and redis-server are not starved.

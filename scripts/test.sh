@@ -15,6 +15,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The image check (test/ops/image.test.ts) builds the Dockerfile with buildah through the shared image.sh (no
+# Docker engine runs here): install buildah and make the stand-in base image up front, as root only.
+IMAGE_SH="${IMAGE_SH:-$(pwd)/../shared/tools/image.sh}"
+if [ -f "$IMAGE_SH" ] && [ "$(id -u)" -eq 0 ]; then
+  if ! command -v buildah >/dev/null 2>&1 || ! command -v debootstrap >/dev/null 2>&1 || ! command -v podman >/dev/null 2>&1; then
+    echo "installing: buildah debootstrap podman"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah debootstrap podman >/dev/null
+  fi
+  bash "$IMAGE_SH" base
+  export IMAGE_SH
+fi
+
 # Only npm ci: a lock it refuses must fail here, as it fails for a user and in docker build.
 npm ci --no-fund --no-audit --loglevel=error
 npx tsc --noEmit

@@ -2,8 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { WaitOptions } from '../support/wait-for.js';
 
-/** The command the Docker image runs (Dockerfile CMD), started the same way here. */
-export const START_COMMAND = ['node', ['--import', 'tsx', 'adapters/main.ts']] as const;
+/**
+ * The command the Docker image runs (Dockerfile CMD, heap flags aside): the compiled bot, no loader.
+ * test/setup/build.ts has built dist/ before any test starts.
+ */
+export const START_COMMAND = ['node', ['dist/adapters/main.js']] as const;
 
 export interface BotProcess {
   child: ChildProcess;
@@ -12,8 +15,12 @@ export interface BotProcess {
   exited: Promise<number | null>;
 }
 
-export function startBotProcess(env: Record<string, string>, stdin: 'pipe' | string = 'pipe'): BotProcess {
-  const child = spawn(START_COMMAND[0], [...START_COMMAND[1]], {
+export function startBotProcess(
+  env: Record<string, string>,
+  stdin: 'pipe' | string = 'pipe',
+  command: readonly [string, readonly string[]] = START_COMMAND,
+): BotProcess {
+  const child = spawn(command[0], [...command[1]], {
     cwd: process.cwd(),
     // Only what the test gives: no operator token or platform token leaks in from the developer's shell.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },

@@ -70,9 +70,11 @@ describe('npm start with piped stdin', () => {
   it("prints the balance for `printf 'credits\\n' | npm start`", async () => {
     const emulator = await startEmulator();
     try {
+      // npm itself, as the README says: its start script checks dist/ is fresh, then runs the compiled bot.
       const bot = startBotProcess(
         { NEMO_API_BASE: emulator.url, HTTP_PORT: String(await freePort()), LOG_LEVEL: 'warn' },
         'credits\n',
+        ['npm', ['start']],
       );
       expect(await bot.exited).toBe(0);
       expect(bot.stdout()).toMatch(/100/);

@@ -15,6 +15,7 @@ const pkg = JSON.parse(read('package.json')) as {
 
 /** `tsx adapters/main.ts` → `adapters/main.ts`. */
 const scriptEntry = (script: string) => /^tsx\s+(\S+\.ts)$/.exec(pkg.scripts[script] ?? '')?.[1];
+const pkgDev = (pkg as unknown as { devDependencies: Record<string, string> }).devDependencies;
 
 const stages = parseDockerfile(read('Dockerfile'));
 const stage = (name: string): DockerStage => {
@@ -36,27 +37,33 @@ describe('Dockerfile', () => {
     expect(stage('emulator').from).toBe('build');
   });
 
-  it('type-checks in the build stage with every dependency', () => {
+  it('compiles (and so type-checks) the bot in the build stage with every dependency', () => {
     const runs = args(stage('build'), 'RUN');
     expect(runs).toContainEqual(expect.stringMatching(/^npm ci\b/));
-    expect(runs).toContainEqual(expect.stringMatching(/npx tsc --noEmit/));
+    expect(runs).toContainEqual(expect.stringMatching(/^npm run build$/));
+    expect(pkg.scripts['build']).toBe('node scripts/build.mjs');
   });
 
-  it('runs the start script entry with production dependencies only, under tini, as node', () => {
+  it('runs the compiled start entry with production dependencies only, under tini, as node', () => {
     const runtime = stage('runtime');
-    const entry = scriptEntry('start');
-    expect(entry).toBeDefined();
-    expect(jsonArgs(runtime, 'CMD')).toEqual(['node', '--import', 'tsx', entry]);
-    // --omit=dev would drop tsx if it were a dev dependency.
-    expect(pkg.dependencies).toHaveProperty('tsx');
+    const cmd = jsonArgs(runtime, 'CMD');
+    expect(cmd[0]).toBe('node');
+    expect(cmd.at(-1)).toBe('dist/adapters/main.js');
+    // No loader at run time: TypeScript is compiled in the build stage, tsx is a dev tool.
+    expect(cmd.join(' ')).not.toMatch(/tsx|--import|--loader/);
+    expect(pkg.dependencies).not.toHaveProperty('tsx');
+    expect(pkgDev).toHaveProperty('tsx');
+    expect(pkg.scripts['start']).toBe('node scripts/start.mjs');
+    // Production heap settings, as the README gives them.
+    expect(cmd).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+    expect(cmd).toContainEqual(expect.stringMatching(/^--max-semi-space-size=\d+$/));
     expect(args(runtime, 'RUN')).toContainEqual(expect.stringMatching(/npm ci --omit=dev/));
     expect(jsonArgs(runtime, 'ENTRYPOINT')).toEqual(['/usr/bin/tini', '--']);
     expect(args(runtime, 'RUN')).toContainEqual(expect.stringMatching(/apt-get install .*\btini\b/));
-    const copied = args(runtime, 'COPY').join(' ');
-    for (const path of ['src', 'adapters', 'package.json', 'package-lock.json', 'tsconfig.json']) {
-      expect(copied).toContain(path);
-    }
-    expect(copied).not.toMatch(/\btest\b/);
+    const copied = args(runtime, 'COPY');
+    expect(copied).toContain('package.json package-lock.json ./');
+    expect(copied).toContain('--from=build /app/dist ./dist');
+    expect(copied.join(' ')).not.toMatch(/\b(test|src|adapters)\b/);
   });
 
   it('drops root before CMD and keeps ffmpeg out of the bot image', () => {

@@ -1,5 +1,5 @@
 /**
- * Bot processes for the durability tests: the image's start command (`node --import tsx adapters/main.ts`)
+ * Bot processes for the durability tests: the image's start command (`node dist/adapters/main.js`)
  * with only the environment a test gives, ready once /healthz says every part is up.
  */
 import { type BotProcess, startBotProcess, watching } from '../../app/process.js';
