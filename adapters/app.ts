@@ -114,11 +114,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   let finished: Promise<void> = new Promise(() => {});
   if (config.telegram) {
-    const { token, apiRoot, webhook } = config.telegram;
+    const { token, apiRoot, localBotApi, webhook } = config.telegram;
     const { createTelegramAdapter } = await import('./telegram/bot.js');
     const telegram = createTelegramAdapter({
       token,
       apiRoot,
+      localServer: localBotApi,
       handle: bot.handle,
       log: log.child({ platform: 'telegram' }),
       ...(webhook?.secret ? { webhook: { url: webhook.url, secret: webhook.secret } } : {}),

@@ -5,6 +5,11 @@
 import { ConfigError, loadConfig } from '../src/config.js';
 import { scrubSecrets } from '../src/logger.js';
 import { startApp } from './app.js';
+import { stdinKind } from './console/stdin-kind.js';
+
+/** Said instead of exiting 0 with nothing to do, which a container restart policy turns into a silent loop. */
+const NOTHING_TO_SERVE =
+  'Configuration error: no platform token is set and stdin is not a terminal or a pipe, so there is no chat to serve; set TELEGRAM_BOT_TOKEN, or DISCORD_BOT_TOKEN and DISCORD_APPLICATION_ID (or run npm start in a terminal, or pipe messages into it)';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -15,6 +20,10 @@ try {
     process.exit(1);
   }
   throw error;
+}
+if (!config.telegram && !config.discord && stdinKind(0) === 'nothing') {
+  process.stderr.write(`${NOTHING_TO_SERVE}\n`);
+  process.exit(1);
 }
 
 // A crash in one chat must never take the bot down: report and carry on.

@@ -35,6 +35,11 @@ const positiveMs = (fallback: number) =>
 export const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: urlWithDefault('https://api.telegram.org'),
+  // Said, never guessed from the root's host: a proxy or mirror of the cloud API keeps the cloud limits.
+  TELEGRAM_LOCAL_BOT_API: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.stringbool({ error: 'true or false' }).default(false),
+  ),
   TELEGRAM_WEBHOOK_URL: optionalUrl,
   TELEGRAM_WEBHOOK_SECRET: z.preprocess(
     (v) => (v === '' ? undefined : v),
@@ -107,6 +112,8 @@ export interface Config {
   telegram?: {
     token: string;
     apiRoot: string;
+    /** `apiRoot` is a self-hosted `telegram-bot-api --local` server: 2000 MB instead of 20 MB / 50 MB. */
+    localBotApi: boolean;
     webhook?: { url: string; secret?: string };
   };
   discord?: {
@@ -166,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? {
           token: e.TELEGRAM_BOT_TOKEN,
           apiRoot: e.TELEGRAM_API_ROOT,
+          localBotApi: e.TELEGRAM_LOCAL_BOT_API,
           webhook: e.TELEGRAM_WEBHOOK_URL
             ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET }
             : undefined,

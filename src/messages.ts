@@ -40,6 +40,22 @@ export interface Attachment {
   open(signal?: AbortSignal): Promise<Readable>;
 }
 
+/**
+ * Thrown by `Attachment.open()` (or the stream it gave) when the platform will not hand the file over: it is
+ * too big for the bot to fetch there (`limitBytes` when the platform's limit is known), or it is gone or
+ * unavailable for now and the user can send it again. A message for the user, never a bug.
+ */
+export class AttachmentUnavailableError extends Error {
+  override name = 'AttachmentUnavailableError';
+  constructor(
+    readonly reason: 'too-large' | 'unavailable',
+    message: string,
+    readonly limitBytes?: number,
+  ) {
+    super(message);
+  }
+}
+
 /** What a button does; short so it fits Telegram's 64-byte callback_data with room for a key. */
 export type ButtonAction = 'export' | 'status' | 'cancel' | 'new' | 'credits' | 'help' | 'download';
 

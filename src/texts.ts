@@ -98,6 +98,7 @@ export interface Texts {
   uploadTooLarge(name: string, limitBytes: number, platformLimited: boolean): string;
   uploadNotAccepted(name: string, accepted: string): string;
   uploadEmpty(name: string): string;
+  uploadUnavailable(name: string): string;
   uploaded(files: readonly UploadedFileInfo[]): string;
   afterUpload(example: string): string;
   // errors
@@ -176,6 +177,8 @@ const en: Texts = {
   uploadNotAccepted: (name, accepted) =>
     `I can't use “${name}”: it isn't a supported media file. I accept ${accepted}.`,
   uploadEmpty: (name) => `“${name}” is empty. Please send the file again.`,
+  uploadUnavailable: (name) =>
+    `I couldn't get “${name}” from the chat — it may have expired. Please send the file again.`,
   uploaded: (files) =>
     `📥 Got it: ${files
       .map((f) => {
@@ -265,6 +268,7 @@ const zh: Texts = {
       : `“${name}”超过了 ${formatBytes(limit)} 的上限。请剪短或压缩后再发。`,
   uploadNotAccepted: (name, accepted) => `无法使用“${name}”：它不是支持的媒体文件。支持的格式：${accepted}。`,
   uploadEmpty: (name) => `“${name}”是空文件，请重新发送。`,
+  uploadUnavailable: (name) => `没能从聊天中取到“${name}”，它可能已经失效。请重新发送文件。`,
   uploaded: (files) =>
     `📥 已收到：${files
       .map((f) => {

@@ -19,7 +19,7 @@ export interface TelegramAdapterOptions {
   apiRoot: string;
   /**
    * The server at `apiRoot` is a `telegram-bot-api --local` one, which lifts the 20 MB download and 50 MB
-   * upload limits to 2000 MB. Default: local unless `apiRoot` is api.telegram.org.
+   * upload limits to 2000 MB (TELEGRAM_LOCAL_BOT_API). Default false: never guessed from the URL.
    */
   localServer?: boolean;
   handle: HandleMessage;
@@ -81,7 +81,6 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   });
   const port = createTelegramPort({
     api: bot.api,
-    apiRoot,
     localServer: options.localServer,
     editThrottleMs: options.editThrottleMs,
   });

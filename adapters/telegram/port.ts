@@ -18,8 +18,7 @@ import { sendVideoOrLink } from './send-video.js';
 
 export interface TelegramPortOptions {
   api: Api;
-  apiRoot: string;
-  /** The server is a `telegram-bot-api --local` one (2000 MB limits); default: guessed from `apiRoot`. */
+  /** The server is a `telegram-bot-api --local` one (2000 MB limits), as the operator said; default false. */
   localServer?: boolean;
   /** Least time between two edits of one message (default 3000 ms). */
   editThrottleMs?: number;
@@ -32,7 +31,7 @@ function isNotModified(error: unknown): boolean {
 /** The ChatPort over grammY's Bot API client. All text goes out plain, with entities, never parse_mode. */
 export function createTelegramPort(options: TelegramPortOptions): ChatPort {
   const { api } = options;
-  const limits = telegramLimits(options.apiRoot, options.localServer);
+  const limits = telegramLimits(options.localServer ?? false);
 
   const edits = new EditThrottle<{
     chat: ChatRef;

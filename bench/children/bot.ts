@@ -37,6 +37,9 @@ async function startFull() {
   const config = loadConfig({
     TELEGRAM_BOT_TOKEN: token,
     TELEGRAM_API_ROOT: apiRoot,
+    // The bench's fake serves files of any size (local mode, or cloud mode with its limit raised): say so,
+    // as an operator of a local Bot API server does, or the 1 GB relay clip is refused at 20 MB.
+    TELEGRAM_LOCAL_BOT_API: 'true',
     REDIS_URL: env('BENCH_REDIS_URL'),
     NEMO_API_BASE: env('BENCH_NEMO_API_BASE'),
     NEMO_RATE_LIMIT_RETRY_MS: '1000',

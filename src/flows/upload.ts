@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
-import type { Attachment } from '../messages.js';
+import { type Attachment, AttachmentUnavailableError } from '../messages.js';
 import type { UploadSource } from '../nemo/index.js';
 import { type AcceptedExtension, acceptedExtensionOf, formatAcceptedList } from '../profiles.js';
 import { editQuietly, type FlowContext, firstExample, nextStepButtons, reply } from './context.js';
@@ -70,9 +70,17 @@ async function checkFile(
     await reply(ctx, t.uploadEmpty(attachment.name));
     return undefined;
   }
-  const stream = await attachment.open(ctx.signal);
-  const body = byteChunks(stream);
-  const head = await readHead(body, SNIFF_BYTES);
+  let body: AsyncIterator<Buffer> | undefined;
+  let head: Buffer;
+  try {
+    body = byteChunks(await attachment.open(ctx.signal));
+    head = await readHead(body, SNIFF_BYTES);
+  } catch (error) {
+    await body?.return?.().catch(() => undefined);
+    if (!(error instanceof AttachmentUnavailableError)) throw error;
+    await reply(ctx, unavailableText(ctx, attachment.name, error, limit));
+    return undefined;
+  }
   if (head.length === 0) {
     await body.return?.();
     await reply(ctx, t.uploadEmpty(attachment.name));
@@ -114,6 +122,11 @@ async function send(ctx: FlowContext, files: CheckedFile[], options: SendOptions
   const status = await reply(ctx, t.uploading(files.length));
   await ctx.port.showAction(ctx.chat, 'typing').catch(() => undefined);
   const overLimit = new Set<string>();
+  // Files the platform stopped handing over mid-upload (or on a retry's reopen), by the user's name.
+  const unavailable = new Map<string, AttachmentUnavailableError>();
+  const note = (name: string, error: unknown) => {
+    if (error instanceof AttachmentUnavailableError && !unavailable.has(name)) unavailable.set(name, error);
+  };
   const sources: UploadSource[] = files.map((file) => {
     let opened = 0;
     return {
@@ -125,9 +138,17 @@ async function send(ctx: FlowContext, files: CheckedFile[], options: SendOptions
         const chunks =
           opened++ === 0
             ? prepend(file.head, file.body)
-            : byteChunks(await file.attachment.open(signal ?? ctx.signal));
+            : byteChunks(
+                await file.attachment.open(signal ?? ctx.signal).catch((error: unknown) => {
+                  note(file.attachment.name, error);
+                  throw error;
+                }),
+              );
         return Readable.from(
-          capped(chunks, limit, () => overLimit.add(file.name)),
+          noting(
+            capped(chunks, limit, () => overLimit.add(file.name)),
+            (error) => note(file.attachment.name, error),
+          ),
           { objectMode: false },
         );
       },
@@ -151,13 +172,35 @@ async function send(ctx: FlowContext, files: CheckedFile[], options: SendOptions
     return true;
   } catch (error) {
     const [tooBig] = overLimit;
+    const [gone] = unavailable;
     const text =
       tooBig !== undefined
         ? t.uploadTooLarge(tooBig, limit, platformLimited)
-        : await describeFailure(ctx, error);
+        : gone !== undefined
+          ? unavailableText(ctx, gone[0], gone[1], limit)
+          : await describeFailure(ctx, error);
     await editQuietly(ctx, status.id, text);
     return false;
   }
+}
+
+/**
+ * What to say about a file the platform would not hand over: too big to fetch there (its limit, when known),
+ * or gone or unavailable, so the user sends it again. Never an apology: it is not our failure.
+ */
+function unavailableText(
+  ctx: FlowContext,
+  name: string,
+  error: AttachmentUnavailableError,
+  limit: number,
+): string {
+  ctx.log.info(
+    { file: name, reason: error.reason, err: error.message },
+    'the platform did not hand over a file',
+  );
+  return error.reason === 'too-large'
+    ? ctx.t.uploadTooLarge(name, Math.min(limit, error.limitBytes ?? limit), true)
+    : ctx.t.uploadUnavailable(name);
 }
 
 /** Keeps the user's name but makes its extension match the bytes, as the backend checks both. */
@@ -200,6 +243,16 @@ async function readHead(chunks: AsyncIterator<Buffer>, bytes: number): Promise<B
 async function* prepend(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   yield head;
   for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
+}
+
+/** Passes chunks through, telling `onError` of an error on its way out. */
+async function* noting(chunks: AsyncIterable<Buffer>, onError: (error: unknown) => void) {
+  try {
+    yield* chunks;
+  } catch (error) {
+    onError(error);
+    throw error;
+  }
 }
 
 /** Passes bytes through until the total passes `limit`, then fails the stream (and so the upload). */

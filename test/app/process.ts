@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
 import type { WaitOptions } from '../support/wait-for.js';
 
 /**
@@ -15,17 +16,31 @@ export interface BotProcess {
   exited: Promise<number | null>;
 }
 
+/**
+ * Starts the bot as the image does. `stdin`: 'pipe' keeps a pipe open, a string is written to it and ends it,
+ * `{ file }` opens that path as stdin (`< /dev/null`, `< script.txt`), `{ shellPipe }` runs the command behind
+ * a real shell pipe (a FIFO, as `printf … | npm start`; Node's own 'pipe' is a socket).
+ */
 export function startBotProcess(
   env: Record<string, string>,
-  stdin: 'pipe' | string = 'pipe',
+  stdin: 'pipe' | string | { file: string } | { shellPipe: string } = 'pipe',
   command: readonly [string, readonly string[]] = START_COMMAND,
 ): BotProcess {
-  const child = spawn(command[0], [...command[1]], {
+  // Only what the test gives: no operator token or platform token leaks in from the developer's shell.
+  const options = {
     cwd: process.cwd(),
-    // Only what the test gives: no operator token or platform token leaks in from the developer's shell.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  };
+  const fd = typeof stdin === 'object' && 'file' in stdin ? openSync(stdin.file, 'r') : undefined;
+  const child =
+    typeof stdin === 'object' && 'shellPipe' in stdin
+      ? spawn('bash', ['-c', `printf %s "$BOT_INPUT" | exec ${command[0]} ${command[1].join(' ')}`], {
+          ...options,
+          env: { ...options.env, BOT_INPUT: stdin.shellPipe },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : spawn(command[0], [...command[1]], { ...options, stdio: [fd ?? 'pipe', 'pipe', 'pipe'] });
+  if (fd !== undefined) closeSync(fd);
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -34,7 +49,7 @@ export function startBotProcess(
   child.stderr!.on('data', (chunk: Buffer) => {
     err += chunk.toString();
   });
-  if (stdin !== 'pipe') child.stdin!.end(stdin);
+  if (typeof stdin === 'string' && stdin !== 'pipe') child.stdin!.end(stdin);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   return { child, stdout: () => out, stderr: () => err, exited };
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Emulator, startEmulator } from '../fakes/nemo/emulator.js';
 import { freePort } from '../setup/redis-server.js';
@@ -87,6 +90,60 @@ describe('npm start with piped stdin', () => {
     } finally {
       await emulator.close();
     }
+  });
+});
+
+describe('no platform token and nothing on stdin (a container or service without a terminal)', () => {
+  let dir: string;
+  let emulator: Emulator;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'start-stdin-'));
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const NOTHING_TO_SERVE =
+    /^Configuration error: no platform token is set and stdin is not a terminal or a pipe, .*set TELEGRAM_BOT_TOKEN, or DISCORD_BOT_TOKEN and DISCORD_APPLICATION_ID/;
+
+  it('stdin from /dev/null: one line naming the variables to set, and a non-zero exit', async () => {
+    const bot = startBotProcess({ NEMO_API_BASE: emulator.url, HTTP_PORT: '0' }, { file: '/dev/null' });
+    expect(await bot.exited).toBe(1);
+    const lines = bot.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(NOTHING_TO_SERVE);
+    expect(bot.stdout()).toBe('');
+    expect(emulator.requests).toEqual([]);
+  });
+
+  it('stdin from an empty file: the same line and exit', async () => {
+    const empty = join(dir, 'empty.txt');
+    await writeFile(empty, '');
+    const bot = startBotProcess({ NEMO_API_BASE: emulator.url, HTTP_PORT: '0' }, { file: empty });
+    expect(await bot.exited).toBe(1);
+    expect(bot.stderr().trim().split('\n')).toEqual([expect.stringMatching(NOTHING_TO_SERVE)]);
+  });
+
+  it('a script in a file (`npm start < script.txt`) runs like piped input', async () => {
+    const script = join(dir, 'script.txt');
+    await writeFile(script, 'credits\n');
+    const bot = startBotProcess(
+      { NEMO_API_BASE: emulator.url, HTTP_PORT: '0', LOG_LEVEL: 'warn' },
+      { file: script },
+    );
+    expect(await bot.exited).toBe(0);
+    expect(bot.stdout()).toMatch(/Credits: 100 available/);
+  });
+
+  it("a shell pipe (`printf 'credits\\n' | npm start`, a FIFO) still works", async () => {
+    const bot = startBotProcess(
+      { NEMO_API_BASE: emulator.url, HTTP_PORT: '0', LOG_LEVEL: 'warn' },
+      { shellPipe: 'credits\n' },
+    );
+    expect(await bot.exited).toBe(0);
+    expect(bot.stdout()).toMatch(/Credits: 100 available/);
   });
 });
 

@@ -127,6 +127,12 @@ describe('docker-compose.yml', () => {
     expect(values(field('bot', 'env_file'))).toEqual(['.env']);
     expect(values(field('bot', 'environment'))).toContain('REDIS_URL: redis://redis:6379');
     expect(values(field('bot', 'environment'))).toContain('HTTP_PORT: "8080"');
+    // The local-bot-api setup says the root is a local server (only that lifts the 20 MB limit); .env wins.
+    expect(values(field('bot', 'environment'))).toContainEqual(
+      expect.stringMatching(
+        /^TELEGRAM_LOCAL_BOT_API: \$\{TELEGRAM_LOCAL_BOT_API:-\$\{TELEGRAM_API_ID:\+true\}\}$/,
+      ),
+    );
     expect(values(field('bot', 'depends_on'))).toEqual(['redis:', 'condition: service_healthy']);
     expect(values(field('bot', 'volumes'))).toEqual(['telegram-bot-api-data:/var/lib/telegram-bot-api:ro']);
     expect(values(field('bot', 'ports'))).toEqual(['8080:8080']);

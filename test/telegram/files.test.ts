@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramLimits } from '../../adapters/telegram/files.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { AttachmentUnavailableError } from '../../src/messages.js';
 import type { FileKind } from '../fakes/telegram/builders.js';
 import { type Harness, startHarness } from './harness.js';
 
@@ -36,17 +38,29 @@ afterAll(async () => {
 });
 
 describe('telegramLimits', () => {
-  it('uses the cloud limits for api.telegram.org and lifts them for a local Bot API server', () => {
-    expect(telegramLimits('https://api.telegram.org')).toEqual({
+  it('uses the cloud limits unless told the server is a local Bot API server', () => {
+    expect(telegramLimits(false)).toEqual({
       maxDownloadBytes: 20 * MB,
       maxUploadBytes: 50 * MB,
       maxTextLength: 4096,
     });
-    expect(telegramLimits('http://127.0.0.1:8081')).toEqual({
+    expect(telegramLimits(true)).toEqual({
       maxDownloadBytes: 2000 * MB,
       maxUploadBytes: 2000 * MB,
       maxTextLength: 4096,
     });
+  });
+
+  it('TELEGRAM_LOCAL_BOT_API says it: default false whatever the root, a bad value stops start-up', () => {
+    const telegram = (env: Record<string, string>) =>
+      loadConfig({ TELEGRAM_BOT_TOKEN: '1:x', ...env }).telegram;
+    expect(telegram({ TELEGRAM_API_ROOT: 'http://127.0.0.1:8081' })?.localBotApi).toBe(false);
+    expect(telegram({ TELEGRAM_LOCAL_BOT_API: '' })?.localBotApi).toBe(false);
+    expect(telegram({ TELEGRAM_LOCAL_BOT_API: 'true' })?.localBotApi).toBe(true);
+    expect(telegram({ TELEGRAM_LOCAL_BOT_API: 'false' })?.localBotApi).toBe(false);
+    expect(() => telegram({ TELEGRAM_LOCAL_BOT_API: 'maybe' })).toThrow(
+      new ConfigError('TELEGRAM_LOCAL_BOT_API must be true or false'),
+    );
   });
 });
 
@@ -128,7 +142,7 @@ describe('attachments from the cloud Bot API', () => {
     expect(h.fake.downloads.length).toBe(downloadsBefore + 1);
   });
 
-  it('the size is known before any download, and getFile refuses a file over 20 MB as the cloud API does', async () => {
+  it('the size is known before any download, and getFile refusing a file over 20 MB is a size problem, not a bug', async () => {
     const path = join(dir, 'huge.mp4');
     await writeFile(path, '');
     await truncate(path, 21 * MB); // sparse: costs no disk
@@ -137,11 +151,31 @@ describe('attachments from the cloud Bot API', () => {
       h.fake.fileMessage({ chatId: 1001, kind: 'video', file, caption: 'too big for cloud' }),
     );
     const m = await h.next((x) => x.text === 'too big for cloud');
-    // (The fake listens on loopback, so the adapter applies local limits; the core would refuse this on the cloud.)
-    expect(m.attachments[0]!.size).toBeGreaterThan(
-      telegramLimits('https://api.telegram.org').maxDownloadBytes,
-    );
-    await expect(m.attachments[0]!.open()).rejects.toThrow(/file is too big/);
+    // On a loopback root the adapter still applies the cloud limits: the core refuses this before open().
+    expect(h.adapter.port.limits.maxDownloadBytes).toBe(20 * MB);
+    expect(m.attachments[0]!.size).toBeGreaterThan(h.adapter.port.limits.maxDownloadBytes);
+    const refusal = await m.attachments[0]!.open().catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(AttachmentUnavailableError);
+    expect(refusal).toMatchObject({ reason: 'too-large', limitBytes: 20 * MB });
+  });
+
+  it('a file Telegram no longer has (getFile 400) or whose download vanished is "unavailable"', async () => {
+    const { path } = await fixture('vanishing.mp4', 10_000);
+    const file = h.fake.registerFile(path);
+    h.fake.pushUpdate(h.fake.fileMessage({ chatId: 1001, kind: 'video', file, caption: 'vanishing' }));
+    const m = await h.next((x) => x.text === 'vanishing');
+    h.fake.failNext('getFile', {
+      error_code: 400,
+      description: 'Bad Request: wrong file_id or the file is temporarily unavailable',
+    });
+    await expect(m.attachments[0]!.open()).rejects.toMatchObject({
+      name: 'AttachmentUnavailableError',
+      reason: 'unavailable',
+    });
+    h.fake.vanishFile(file.file_id, 'download');
+    const gone = await m.attachments[0]!.open().catch((error: unknown) => error);
+    expect(gone).toBeInstanceOf(AttachmentUnavailableError);
+    expect(gone).toMatchObject({ reason: 'unavailable', message: 'file download answered HTTP 404' });
   });
 });
 

@@ -36,6 +36,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const adapter = createTelegramAdapter({
     token: TOKEN,
     apiRoot: fake.apiRoot,
+    localServer: fake.local,
     log: options.log ?? pino({ level: 'silent' }),
     albumQuietMs: options.albumQuietMs ?? 150,
     editThrottleMs: options.editThrottleMs ?? 300,

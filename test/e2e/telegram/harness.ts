@@ -23,6 +23,8 @@ export const BOT_USERNAME = 'NemoE2EBot';
 export interface E2EOptions {
   /** Run the fake and the adapter as a `telegram-bot-api --local` server (default: the cloud Bot API). */
   localServer?: boolean;
+  /** Tell the adapter otherwise than the fake's mode (an operator who set TELEGRAM_LOCAL_BOT_API wrongly). */
+  adapterLocalServer?: boolean;
   /** Share of edits the emulator answers with no text (default 0: every edit answers). */
   noTextRatio?: number;
   /** Receive updates by webhook, on a loopback HTTP server, with this secret (default: long polling). */
@@ -95,8 +97,8 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
   const adapter = createTelegramAdapter({
     token: TOKEN,
     apiRoot: telegram.apiRoot,
-    // The fake listens on loopback, which the adapter would take for a local server.
-    localServer: telegram.local,
+    // What TELEGRAM_LOCAL_BOT_API says in production: the fake's mode, never guessed from its loopback URL.
+    localServer: options.adapterLocalServer ?? telegram.local,
     log: log.child({ platform: 'telegram' }),
     albumQuietMs: 150,
     editThrottleMs: 50,

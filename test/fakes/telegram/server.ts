@@ -101,6 +101,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
   const log = new ChatLog();
   const files = new Map<string, RegisteredFile & { file_path: string }>();
   const failures = new Map<string, ApiFailure[]>();
+  /** file_id → where it is gone: at getFile (Telegram lost it) or only at the download (its path expired). */
+  const vanished = new Map<string, 'getFile' | 'download'>();
   let webhook: { url: string; secret?: string } | undefined;
   let myCommands: unknown[] = [];
 
@@ -292,6 +294,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     getFile: (params) => {
       const file = files.get(String(params.file_id));
       if (!file) throw bad('invalid file_id');
+      if (vanished.get(file.file_id) === 'getFile') throw bad('file not found');
       if (file.file_size > limits.download) throw bad('file is too big');
       return {
         file_id: file.file_id,
@@ -375,7 +378,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
 
   function serveFile(res: ServerResponse, filePath: string): void {
     const file = [...files.values()].find((f) => f.file_path === filePath);
-    if (!file) {
+    if (!file || vanished.has(file.file_id)) {
       reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
       return;
     }
@@ -485,6 +488,13 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
       };
       files.set(file_id, registered);
       return registered;
+    },
+    /**
+     * The file is gone: getFile answers 400 "file not found" (`at: 'getFile'`), or getFile still gives a path
+     * and the download answers 404 (`at: 'download'`, a path that expired in between).
+     */
+    vanishFile(fileId: string, at: 'getFile' | 'download' = 'getFile'): void {
+      vanished.set(fileId, at);
     },
     /** The next `times` calls of `method` fail with this error (e.g. 429 with parameters.retry_after). */
     failNext(method: string, failure: ApiFailure, times = 1): void {
