@@ -1,0 +1,174 @@
+/**
+ * The issue's done-when checks on real media: each instruction goes through the bot's NemoClient to the
+ * engine over HTTP, the render is downloaded, and the result is measured with ffprobe, silencedetect and
+ * raw pixels, never taken from the engine's own word.
+ */
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDraft } from '../../src/nemo/draft.js';
+import { runFfmpeg } from '../fixtures/ffmpeg.js';
+import {
+  changedShare,
+  type EngineHarness,
+  edit,
+  frameAt,
+  makeClipWithPauses,
+  makeColorImage,
+  makeFlatClip,
+  meanVolumeDb,
+  probe,
+  renderToFile,
+  silences,
+  startEngineHarness,
+  uploadFiles,
+} from './support.js';
+
+let h: EngineHarness;
+
+beforeAll(async () => {
+  h = await startEngineHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('local engine renders', () => {
+  it('"trim the pauses" takes out two 2-second silences: about 4 s shorter, no silence over 0.5 s left', async () => {
+    const clip = await makeClipWithPauses(h.dir);
+    expect(await silences(clip)).toHaveLength(2);
+    const session = await h.newSession();
+    await uploadFiles(h, session, [clip]);
+    const answer = await edit(h, session, 'trim the pauses');
+    expect(answer).toMatch(/Removed 2 pauses/);
+    // The bot's own parser reads the cut timeline: three pieces of the clip.
+    const draft = parseDraft((await h.client.getState(session)).draft);
+    expect(draft.tracks.find((t) => t.kind === 'video')?.segments).toHaveLength(3);
+
+    const output = await renderToFile(h, session);
+    const before = await probe(clip);
+    const after = await probe(output);
+    expect(before.durationSec - after.durationSec).toBeGreaterThan(3.5);
+    expect(before.durationSec - after.durationSec).toBeLessThan(4.3);
+    expect(after.videoCodec).toBe('h264');
+    expect(after.audioCodec).toBe('aac');
+    expect(await silences(output, -30, 0.5)).toEqual([]);
+  });
+
+  it('"make it 9:16" renders 1080×1920', async () => {
+    const session = await h.newSession();
+    await uploadFiles(h, session, [await makeFlatClip(h.dir, 2)]);
+    expect(await edit(h, session, 'make it 9:16')).toMatch(/9:16 \(1080×1920\)/);
+    const output = await renderToFile(h, session);
+    const info = await probe(output);
+    expect({ width: info.width, height: info.height }).toEqual({ width: 1080, height: 1920 });
+    expect(info.durationSec).toBeCloseTo(2, 0);
+  });
+
+  it('"add a title \'Urban Dreams\' for 3 seconds" changes the title region only, and only for those 3 s', async () => {
+    const clip = await makeFlatClip(h.dir, 6);
+    const session = await h.newSession();
+    await uploadFiles(h, session, [clip]);
+    expect(await edit(h, session, "add a title 'Urban Dreams' for 3 seconds")).toMatch(/Urban Dreams.*0-3 s/);
+    const output = await renderToFile(h, session);
+    const TITLE = [0.4, 0.6] as const; // centred text band
+    const TOP = [0, 0.25] as const;
+    for (const at of [0.5, 1.5, 2.5]) {
+      const [source, rendered] = await Promise.all([frameAt(clip, at, 'gray'), frameAt(output, at, 'gray')]);
+      expect(changedShare(source, rendered, ...TITLE), `title band at ${at}s`).toBeGreaterThan(0.1);
+      expect(changedShare(source, rendered, ...TOP), `top band at ${at}s`).toBe(0);
+    }
+    for (const at of [3.5, 4.5, 5.5]) {
+      const [source, rendered] = await Promise.all([frameAt(clip, at, 'gray'), frameAt(output, at, 'gray')]);
+      expect(changedShare(source, rendered, ...TITLE), `title band at ${at}s`).toBe(0);
+    }
+  });
+
+  it('five images and a logo with "turn these into a 30-second promo with music": 30 s, sound, the logo at the end', async () => {
+    const colors = ['0xd04030', '0x30a050', '0x3060c0', '0xe0c020', '0x20b0c0'];
+    const images = await Promise.all(colors.map((c, i) => makeColorImage(h.dir, `photo-${i + 1}.png`, c)));
+    const logo = await makeColorImage(h.dir, 'logo.png', '0xff00ff', '200x200');
+    const session = await h.newSession();
+    await uploadFiles(h, session, [...images, logo]);
+    const answer = await edit(h, session, 'turn these into a 30-second promo with music');
+    expect(answer).toMatch(/30-second slideshow of 5 images/);
+    const output = await renderToFile(h, session);
+    const info = await probe(output);
+    expect(Math.abs(info.durationSec - 30)).toBeLessThanOrEqual(1);
+    expect(info.audioCodec).toBe('aac');
+    expect(await meanVolumeDb(output)).toBeGreaterThan(-40);
+
+    const magentaShare = async (at: number) => {
+      const frame = await frameAt(output, at, 'rgb24');
+      let magenta = 0;
+      for (let i = 0; i < frame.data.length; i += 3) {
+        if (frame.data[i]! > 200 && frame.data[i + 1]! < 70 && frame.data[i + 2]! > 200) magenta++;
+      }
+      return magenta / (frame.width * frame.height);
+    };
+    expect(await magentaShare(info.durationSec - 0.5)).toBeGreaterThan(0.05);
+    expect(await magentaShare(5)).toBe(0);
+  });
+
+  it('cancel during a render stops ffmpeg: its process is gone within a second', async () => {
+    const clip = await makeFlatClip(h.dir, 20);
+    // Motion smoothing makes this render slow enough to be surely running when cancelled.
+    await runFfmpeg([
+      '-i',
+      clip,
+      '-vf',
+      'noise=alls=40:allf=t',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-c:a',
+      'copy',
+      `${clip}.noisy.mp4`,
+    ]);
+    const session = await h.newSession();
+    await uploadFiles(h, session, [`${clip}.noisy.mp4`]);
+    await edit(h, session, 'smooth the motion');
+    const spawned = once(h.engine.pool, 'spawned') as Promise<[string, number]>;
+    const state = await h.client.getState(session);
+    const started = await h.client.startRender(session, state.draft);
+    const [renderId, pid] = await spawned;
+    expect(renderId).toBe(started.id);
+    expect(() => process.kill(pid, 0)).not.toThrow();
+
+    const exited = new Promise<string>((resolve) => {
+      const onExit = (id: string) => {
+        if (id !== renderId) return;
+        h.engine.pool.off('exited', onExit);
+        resolve(id);
+      };
+      h.engine.pool.on('exited', onExit);
+    });
+    await h.client.cancelRender(session, started.id);
+    let deadline: NodeJS.Timeout | undefined;
+    await Promise.race([
+      exited,
+      new Promise((_, reject) => {
+        deadline = setTimeout(() => reject(new Error('ffmpeg still running a second after cancel')), 1000);
+      }),
+    ]).finally(() => clearTimeout(deadline));
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    const after = await h.client.getRender(session, started.id);
+    expect(after.status).toBe('cancelled');
+    expect(after.outputUrl).toBeUndefined();
+  });
+});
+
+describe('local engine answers', () => {
+  it('lists what it can do when it does not understand, and sends text-to-video to the cloud', async () => {
+    const session = await h.newSession();
+    await uploadFiles(h, session, [await makeFlatClip(h.dir, 2)]);
+    const unknown = await edit(h, session, 'make the dog look happier');
+    expect(unknown).toMatch(/didn't understand/);
+    expect(unknown).toMatch(/trim the pauses/);
+    expect(unknown).toMatch(/cloud engine understands free text/);
+    expect(await edit(h, session, 'generate a video of a cat surfing')).toMatch(/needs the cloud engine/);
+    expect(await edit(h, session, '生成一段小猫冲浪的视频')).toMatch(/需要云端引擎/);
+    expect(existsSync(h.dir)).toBe(true);
+  });
+});
