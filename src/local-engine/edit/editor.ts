@@ -87,8 +87,12 @@ async function apply(ctx: EditContext, operation: Operation): Promise<string> {
       Object.assign(draft.m, frame, { aspect: operation.ratio, fit: operation.fit });
       return t.aspect(operation.ratio, operation.fit, frame.width, frame.height);
     }
-    case 'text':
-      texts(draft).push({
+    case 'text': {
+      // A second title in the same place replaces the first rather than printing over it.
+      const track = texts(draft);
+      const kept = track.filter((text) => text.k !== operation.kind || text.pos !== operation.position);
+      track.splice(0, track.length, ...kept);
+      track.push({
         txt: operation.text,
         k: operation.kind,
         pos: operation.position,
@@ -102,10 +106,9 @@ async function apply(ctx: EditContext, operation: Operation): Promise<string> {
         e: 0,
       });
       layout(draft);
-      {
-        const added = texts(draft).at(-1)!;
-        return t.text(operation.kind, operation.text, added.s, added.e, operation.position);
-      }
+      const added = texts(draft).at(-1)!;
+      return t.text(operation.kind, operation.text, added.s, added.e, operation.position);
+    }
     case 'remove-text': {
       const count = texts(draft).length;
       texts(draft).length = 0;

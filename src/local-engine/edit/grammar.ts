@@ -135,7 +135,7 @@ function textRule(text: string, quoted: string | undefined): Operation | undefin
     op: 'text',
     kind,
     text: words,
-    position: textPosition(text, kind === 'caption' ? 'bottom' : 'center'),
+    position: textPosition(text, kind === 'title' ? 'center' : 'bottom'),
     atMs: span?.fromMs ?? fromMs ?? 0,
     lenMs: span ? span.toMs - span.fromMs : (forMs ?? bareMs ?? defaultLen),
     atEnd,
@@ -195,7 +195,7 @@ function trimRule(text: string): Operation | undefined {
     'i',
   ).exec(text);
   const cutting =
-    /\b(?:cut|remove|delete|drop)\s+(?:out\s+)?(?:the\s+)?(?:part\s+)?(?:from\s+|between\s+)?\d|删掉|删除|去掉|剪掉/i.test(
+    /\b(?:cut|remove|delete|drop)\b(?:\s+out)?(?:\s+the)?(?:\s+(?:first|part|section|bit))?(?:\s+(?:from|between))?\s+\d|删掉|删除|去掉|剪掉/i.test(
       text,
     );
   const keeping =

@@ -12,8 +12,9 @@ export const LOOK_FILTERS: Readonly<Record<Look, string>> = {
     'eq=contrast=1.08:saturation=0.9',
     LETTERBOX,
   ].join(','),
-  warm: 'colorbalance=rs=0.08:gs=0.02:bs=-0.08:rm=0.06:bm=-0.06:rh=0.04:bh=-0.04,eq=saturation=1.08',
-  cool: 'colorbalance=rs=-0.07:bs=0.09:rm=-0.05:bm=0.07:rh=-0.03:bh=0.05',
+  // Lower colour temperature reads warmer, higher cooler; keep half the lightness so faces stay bright.
+  warm: 'colortemperature=temperature=4300:pl=0.5,eq=saturation=1.06',
+  cool: 'colortemperature=temperature=9500:pl=0.5',
   'black and white': 'hue=s=0,eq=contrast=1.12',
   vintage: 'curves=preset=vintage,eq=saturation=0.85,vignette=angle=PI/5',
 };
