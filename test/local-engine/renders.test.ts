@@ -92,7 +92,11 @@ describe('local engine renders', () => {
     await uploadFiles(h, session, [...images, logo]);
     const answer = await edit(h, session, 'turn these into a 30-second promo with music');
     expect(answer).toMatch(/30-second slideshow of 5 images/);
-    const output = await renderToFile(h, session);
+    const progress: number[] = [];
+    const output = await renderToFile(h, session, progress);
+    // ffmpeg's own progress came through: some value between the ends, never going back.
+    expect(progress.some((p) => p > 0 && p < 100)).toBe(true);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
     const info = await probe(output);
     expect(Math.abs(info.durationSec - 30)).toBeLessThanOrEqual(1);
     expect(info.audioCodec).toBe('aac');

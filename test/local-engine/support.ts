@@ -90,10 +90,17 @@ export async function edit(h: EngineHarness, session: NemoSessionRef, text: stri
 }
 
 /** Renders the session's timeline and downloads the MP4 into the harness folder. */
-export async function renderToFile(h: EngineHarness, session: NemoSessionRef): Promise<string> {
+export async function renderToFile(
+  h: EngineHarness,
+  session: NemoSessionRef,
+  progress: number[] = [],
+): Promise<string> {
   const state = await h.client.getState(session);
   const started = await h.client.startRender(session, state.draft);
-  const done = await h.client.waitForRender(session, started.id, { timeoutMs: 120_000 });
+  const done = await h.client.waitForRender(session, started.id, {
+    timeoutMs: 120_000,
+    onProgress: (status) => progress.push(status.progress),
+  });
   if (done.status !== 'completed' || !done.outputUrl) throw new Error(`render ended ${done.status}`);
   const path = join(h.dir, `${started.id}.mp4`);
   const response = await request(done.outputUrl);

@@ -68,7 +68,9 @@ describe('Dockerfile', () => {
     const runs = args(runtime, 'RUN').join(' ');
     // ffmpeg is installed only inside the LOCAL_ENGINE=1 branch.
     expect(runs.replace(/if \[ "\$LOCAL_ENGINE" = 1 \]; then[^;]*;\s*\\?\s*fi/, '')).not.toContain('ffmpeg');
-    expect(runs).toMatch(/if \[ "\$LOCAL_ENGINE" = 1 \]; then\s*\\?\s*apt-get install .*\bffmpeg\b.*\bfonts-dejavu-core\b/);
+    expect(runs).toMatch(
+      /if \[ "\$LOCAL_ENGINE" = 1 \]; then\s*\\?\s*apt-get install .*\bffmpeg\b.*\bfonts-dejavu-core\b/,
+    );
   });
 
   it('declares the production environment, port, stop signal and health check', () => {
