@@ -89,8 +89,9 @@ export type OverlaySegment = z.infer<typeof overlaySegment>;
 
 export const draftMeta = z.object({
   title: z.string().default('project'),
-  width: z.number().int().min(2).max(1920).default(1920),
-  height: z.number().int().min(2).max(1920).default(1080),
+  // Even sizes (H.264 4:2:0), never more pixels than 1080p.
+  width: z.number().int().multipleOf(2).min(2).max(1920).default(1920),
+  height: z.number().int().multipleOf(2).min(2).max(1920).default(1080),
   /** How other shapes meet the frame: crop to fill, or pad with bars. */
   fit: z.enum(['crop', 'pad']).default('crop'),
   /** Set once an instruction chose the aspect ratio; until then the first clip's shape wins. */
@@ -102,6 +103,8 @@ export const draftMeta = z.object({
 });
 export type DraftMeta = z.infer<typeof draftMeta>;
 
+const MAX_PIXELS = 1920 * 1080;
+
 export const engineDraft = z.object({
   t: z.array(
     z.discriminatedUnion('tt', [
@@ -112,7 +115,7 @@ export const engineDraft = z.object({
     ]),
   ),
   d: ms.default(0),
-  m: draftMeta,
+  m: draftMeta.refine((m) => m.width * m.height <= MAX_PIXELS, 'at most 1080p'),
 });
 export type EngineDraft = z.infer<typeof engineDraft>;
 

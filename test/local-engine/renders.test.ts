@@ -5,6 +5,7 @@
  */
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDraft } from '../../src/nemo/draft.js';
 import { runFfmpeg } from '../fixtures/ffmpeg.js';
@@ -14,6 +15,7 @@ import {
   edit,
   frameAt,
   makeClipWithPauses,
+  makeColorClip,
   makeColorImage,
   makeFlatClip,
   meanVolumeDb,
@@ -160,6 +162,56 @@ describe('local engine renders', () => {
     const after = await h.client.getRender(session, started.id);
     expect(after.status).toBe('cancelled');
     expect(after.outputUrl).toBeUndefined();
+  });
+});
+
+describe('more operations, measured', () => {
+  it('joins two clips with a fade, lays uploaded music under them, and turns them black and white', async () => {
+    const first = await makeFlatClip(h.dir, 3);
+    const second = await makeColorClip(h.dir, 'second.mp4', '0xc04020', 3);
+    const tune = join(h.dir, 'tune.wav');
+    await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=660:sample_rate=44100:duration=2', tune]);
+    const session = await h.newSession();
+    await uploadFiles(h, session, [first, second, tune]);
+    expect(await edit(h, session, 'add fade transitions of 1 second')).toMatch(/fade transitions \(1 s\)/);
+    expect(await edit(h, session, 'mute and add music at 50% with fades')).toMatch(/tune at 50%/);
+    expect(await edit(h, session, 'black and white')).toMatch(/black and white look/);
+    const output = await renderToFile(h, session);
+    const info = await probe(output);
+    // Two 3 s clips overlapping by 1 s.
+    expect(info.durationSec).toBeGreaterThan(4.8);
+    expect(info.durationSec).toBeLessThan(5.2);
+    // The 2 s tune loops under the whole video: sound throughout, with no gap.
+    expect(await meanVolumeDb(output)).toBeGreaterThan(-35);
+    expect(await silences(output, -50, 0.5)).toEqual([]);
+    // Grey everywhere: red, green and blue agree in every sampled pixel.
+    const frame = await frameAt(output, 4, 'rgb24');
+    let spread = 0;
+    for (let i = 0; i < frame.data.length; i += 3) {
+      const [r, g, b] = [frame.data[i]!, frame.data[i + 1]!, frame.data[i + 2]!];
+      spread = Math.max(spread, Math.max(r, g, b) - Math.min(r, g, b));
+    }
+    expect(spread).toBeLessThan(12);
+    // Half-way through the fade both clips show: the middle frame lies between their brightness.
+    const mean = async (t: number) => {
+      const { data } = await frameAt(output, t, 'gray');
+      return data.reduce((sum, v) => sum + v, 0) / data.length;
+    };
+    const [atStart, inFade, atEnd] = await Promise.all([mean(0.5), mean(2.5), mean(4.5)]);
+    expect(inFade).toBeGreaterThan(Math.min(atStart, atEnd) + 2);
+    expect(inFade).toBeLessThan(Math.max(atStart, atEnd) - 2);
+  });
+
+  it('moves a still image with Ken Burns zoom in a slideshow', async () => {
+    const image = join(h.dir, 'pattern.png');
+    await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=640x360', '-frames:v', '1', image]);
+    const session = await h.newSession();
+    await uploadFiles(h, session, [image]);
+    expect(await edit(h, session, 'make a 4-second slideshow')).toMatch(/4-second slideshow of 1 image/);
+    const output = await renderToFile(h, session);
+    const [early, late] = await Promise.all([frameAt(output, 0.3, 'gray'), frameAt(output, 3.5, 'gray')]);
+    expect(changedShare(early, late, 0, 1)).toBeGreaterThan(0.05);
+    expect((await probe(output)).durationSec).toBeCloseTo(4, 0);
   });
 });
 

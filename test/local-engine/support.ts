@@ -256,6 +256,34 @@ export async function makeFlatClip(dir: string, seconds: number): Promise<string
   return path;
 }
 
+/** A still clip of one colour with a 330 Hz tone. */
+export async function makeColorClip(
+  dir: string,
+  name: string,
+  color: string,
+  seconds: number,
+): Promise<string> {
+  const path = join(dir, name);
+  await runFfmpeg([
+    ...['-f', 'lavfi', '-i', `color=c=${color}:size=640x360:rate=25`],
+    ...['-f', 'lavfi', '-i', 'sine=frequency=330:sample_rate=44100'],
+    ...[
+      '-t',
+      String(seconds),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      path,
+    ],
+  ]);
+  return path;
+}
+
 /** A PNG of one colour. */
 export async function makeColorImage(
   dir: string,

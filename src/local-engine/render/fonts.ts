@@ -2,7 +2,7 @@
  * The font drawtext uses. DejaVu Sans (Debian's fonts-dejavu-core, which ffmpeg's own dependencies pull
  * in; scripts/test.sh and the Dockerfile install it explicitly) covers Latin, Greek and Cyrillic; Chinese
  * text needs a CJK font, used when one is installed (fonts-noto-cjk or fonts-wqy-*).
- * LOCAL_ENGINE_FONT overrides both.
+ * The engine's `fontOverride` option replaces both.
  */
 import { existsSync } from 'node:fs';
 
@@ -27,7 +27,6 @@ export function fontFor(text: string, override?: string): string {
   if (override) return override;
   const candidates = /\p{Script=Han}/u.test(text) ? [...CJK, ...LATIN] : LATIN;
   const found = candidates.find((path) => existsSync(path));
-  if (!found)
-    throw new FontMissingError('no font for drawtext: install fonts-dejavu-core or set LOCAL_ENGINE_FONT');
+  if (!found) throw new FontMissingError('no font for drawtext: install fonts-dejavu-core');
   return found;
 }
