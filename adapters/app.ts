@@ -7,7 +7,7 @@ import { createBot } from '../src/bot.js';
 import type { Config } from '../src/config.js';
 import { startHttpServer } from '../src/http/server.js';
 import { createJobEngine, PlatformPorts } from '../src/jobs/index.js';
-import { type LocalEngine, startLocalEngine } from '../src/local-engine/index.js';
+import type { LocalEngine } from '../src/local-engine/index.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import { createMetrics, type Metrics, nemoObserver } from '../src/metrics.js';
 import { NemoClient } from '../src/nemo/index.js';
@@ -62,8 +62,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const store = await createStore({ redisUrl: config.redisUrl, logger: log });
   const profile = options.profile ?? profileFor(config.nemo.skill);
   // NEMO_ENGINE=local: the same API, served by this process on loopback, so the client and flows don't change.
+  // Loaded only when selected, like the platform SDKs: a cloud bot does not carry it.
   const localEngine = config.localEngine
-    ? await startLocalEngine({
+    ? await (await import('../src/local-engine/index.js')).startLocalEngine({
         dir: config.localEngine.dir,
         maxBytes: config.localEngine.maxBytes,
         renderWorkers: config.localEngine.workers,

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -208,6 +208,11 @@ export function localRenderMarkdown(results: LocalRenderResult[]): string {
     '## Local engine render speed (`NEMO_ENGINE=local`)',
     '',
     `Seconds of 1080p H.264 output per second of wall time (median of ${results[0]?.engineWallSeconds.length ?? 0} runs, x264 \`${PRESET}\`): through the engine (start over HTTP, render pool, progress, polls every ≤ 250 ms through the bot's client) beside ffmpeg run by hand with the same arguments and filter graph.`,
+    '',
+    // Both runs share the machine with whatever else runs: the ratio is the figure to read, and the load says how noisy.
+    `Machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => round(l, 1))
+      .join(' / ')} (1 / 5 / 15 min) when the runs ended.`,
     '',
     '| scenario | output s | engine: output s per wall s (wall) | ffmpeg by hand (wall) | engine / by hand |',
     '|---|---|---|---|---|',
