@@ -39,6 +39,24 @@ export interface Session {
 
 export const unguessable = (bytes = 12) => randomBytes(bytes).toString('hex');
 
+/**
+ * Runs `work` when the session's earlier edits and uploads are done, and holds the next ones until it is:
+ * an edit works on a copy of the timeline, so an upload landing mid-edit would otherwise be lost.
+ */
+export async function exclusive<T>(session: Session, work: () => Promise<T>): Promise<T> {
+  const previous = session.busy;
+  let release!: () => void;
+  session.busy = new Promise((resolve) => {
+    release = resolve;
+  });
+  try {
+    await previous;
+    return await work();
+  } finally {
+    release();
+  }
+}
+
 /** A numeric-string id like the backend's session ids. */
 function numericId(): string {
   const digits = [...randomBytes(10)].map((b) => String(b % 10)).join('');

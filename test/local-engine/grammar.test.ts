@@ -158,3 +158,10 @@ describe('what it does not do', () => {
     expect(understand('what can you do?').kind).toBe('help');
   });
 });
+
+describe('images are not generation', () => {
+  it('"make a video of these photos" is a slideshow, not text-to-video', () => {
+    expect(operations('make a video of these photos').map((o) => o.op)).toEqual(['promo']);
+    expect(operations('用这些图片做一个视频').map((o) => o.op)).toEqual(['promo']);
+  });
+});

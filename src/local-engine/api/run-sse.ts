@@ -9,6 +9,7 @@ import { visuals } from '../draft.js';
 import { applyOperations } from '../edit/editor.js';
 import { understand } from '../edit/grammar.js';
 import { authenticate, type EngineContext, touch } from '../engine.js';
+import { exclusive } from '../sessions.js';
 import { languageFor, TEXTS } from '../texts.js';
 import { detailError, missingField, readJsonObject } from './http.js';
 
@@ -69,16 +70,12 @@ export async function runSse(ctx: EngineContext, req: IncomingMessage, res: Serv
     const args = { operations: understood.operations };
     send(event('model', [{ functionCall: { id: callId, name: 'edit_multitrack', args } }]));
     const keepAlive = setInterval(() => send({ type: 'heartbeat' }), KEEP_ALIVE_MS);
-    // One edit at a time per session: the next waits for this one's draft.
-    const previous = session.busy;
-    let release!: () => void;
-    session.busy = new Promise((resolve) => {
-      release = resolve;
-    });
     let answer: string;
     try {
-      await previous;
-      const result = await applyOperations(session, understood.operations, t, ctx.lifetime);
+      // One change at a time per session: the next waits for this one's draft.
+      const result = await exclusive(session, () =>
+        applyOperations(session, understood.operations, t, ctx.lifetime),
+      );
       answer = t.done(result.lines, result.lengthMs);
       send(
         event('user', [
@@ -101,7 +98,6 @@ export async function runSse(ctx: EngineContext, req: IncomingMessage, res: Serv
       );
     } finally {
       clearInterval(keepAlive);
-      release();
     }
     say(answer);
   } finally {

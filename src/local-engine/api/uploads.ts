@@ -15,7 +15,7 @@ import busboy from 'busboy';
 import { type EngineDraft, IMAGE_MS, layout, music, overlays, visuals } from '../draft.js';
 import { authenticate, type EngineContext, evictables, fileInfo, touch } from '../engine.js';
 import { ACCEPTED, extensionOf, probeMedia } from '../media.js';
-import { type MediaFile, type Session, unguessable } from '../sessions.js';
+import { exclusive, type MediaFile, type Session, unguessable } from '../sessions.js';
 import { StorageFullError } from '../storage.js';
 import { detailError, envelopeError, header, sendOk, sessionNotFound } from './http.js';
 
@@ -81,28 +81,30 @@ export async function upload(
     await Promise.all(saved.map((file) => rm(file.path, { force: true })));
     throw unsupported(saved[rejected]!.filename);
   }
-  const files = saved.map((file, i) => {
-    const media = probed[i]!;
-    const ext = extensionOf(file.filename);
-    const entry: MediaFile = {
-      id: `${unguessable()}.${ext}`,
-      name: file.filename,
-      path: file.path,
-      kind: media.kind,
-      mime: ACCEPTED[ext]?.mime ?? 'application/octet-stream',
-      sizeBytes: file.sizeBytes,
-      hash: file.hash,
-      hasAudio: media.hasAudio,
-      ...(media.durationMs !== undefined && { durationMs: media.durationMs }),
-      ...(media.width !== undefined && { width: media.width }),
-      ...(media.height !== undefined && { height: media.height }),
-      ...(media.fps !== undefined && { fps: media.fps }),
-    };
-    session.files.set(entry.id, entry);
-    place(session, entry);
-    return entry;
-  });
-  layout(session.draft);
+  const files = await exclusive(session, async () =>
+    saved.map((file, i) => {
+      const media = probed[i]!;
+      const ext = extensionOf(file.filename);
+      const entry: MediaFile = {
+        id: `${unguessable()}.${ext}`,
+        name: file.filename,
+        path: file.path,
+        kind: media.kind,
+        mime: ACCEPTED[ext]?.mime ?? 'application/octet-stream',
+        sizeBytes: file.sizeBytes,
+        hash: file.hash,
+        hasAudio: media.hasAudio,
+        ...(media.durationMs !== undefined && { durationMs: media.durationMs }),
+        ...(media.width !== undefined && { width: media.width }),
+        ...(media.height !== undefined && { height: media.height }),
+        ...(media.fps !== undefined && { fps: media.fps }),
+      };
+      session.files.set(entry.id, entry);
+      place(session, entry);
+      layout(session.draft);
+      return entry;
+    }),
+  );
   ctx.log.info({ sessionId: session.sessionId, files: files.length }, 'local engine: files received');
   sendOk(res, { files: files.map((file) => fileInfo(ctx, file)), session_state_applied: true });
 }

@@ -273,7 +273,7 @@ function lookRule(text: string): Operation | undefined {
 
 function promoRule(text: string): Operation | undefined {
   if (
-    !/\bpromo\b|\bslide\s*show\b|\bad\b|\badvert(?:isement)?\b|\bmontage\b|\bturn (?:these|them|the (?:images|photos|pictures))\b|幻灯片|宣传片|宣传视频|广告|相册/i.test(
+    !/\b(?:video|film|reel) (?:of|from|with) (?:these|those|my|the) (?:images|photos|pictures|pics)\b|用这些(?:图片|照片)|\bpromo\b|\bslide\s*show\b|\bad\b|\badvert(?:isement)?\b|\bmontage\b|\bturn (?:these|them|the (?:images|photos|pictures))\b|幻灯片|宣传片|宣传视频|广告|相册/i.test(
       text,
     )
   )
