@@ -25,12 +25,20 @@ CMD ["node", "--import", "tsx", "test/fakes/nemo/main.ts"]
 
 # --- runtime: production dependencies and the compiled bot; no TypeScript, no loader.
 FROM node:20-bookworm-slim AS runtime
+# NEMO_ENGINE=local renders with ffmpeg inside the bot: build with --build-arg LOCAL_ENGINE=1 to include it and
+# the title fonts (Latin and Chinese). Without it the image stays small and the cloud engine is the only one.
+ARG LOCAL_ENGINE=0
 # tini as PID 1 forwards SIGTERM to node and reaps zombies, so shutdown drains jobs instead of being killed.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && if [ "$LOCAL_ENGINE" = 1 ]; then \
+      apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core fonts-wqy-microhei; \
+    fi \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /var/lib/nemo-local-engine && chown node:node /var/lib/nemo-local-engine
 WORKDIR /app
-ENV NODE_ENV=production HTTP_PORT=8080
+# The code is read-only for the node user: the local engine keeps its files in a folder of its own.
+ENV NODE_ENV=production HTTP_PORT=8080 LOCAL_ENGINE_DIR=/var/lib/nemo-local-engine
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # The code stays owned by root: the node user can run it but not change it.

@@ -7,6 +7,7 @@ import { createBot } from '../src/bot.js';
 import type { Config } from '../src/config.js';
 import { startHttpServer } from '../src/http/server.js';
 import { createJobEngine, PlatformPorts } from '../src/jobs/index.js';
+import type { LocalEngine } from '../src/local-engine/index.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import { createMetrics, type Metrics, nemoObserver } from '../src/metrics.js';
 import { NemoClient } from '../src/nemo/index.js';
@@ -27,6 +28,8 @@ export interface App {
   finished: Promise<void>;
   httpPort: number | undefined;
   metrics: Metrics;
+  /** Set with NEMO_ENGINE=local: the in-process engine the client talks to. */
+  localEngine?: LocalEngine;
   stop(): Promise<void>;
 }
 
@@ -58,11 +61,24 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const metrics = createMetrics();
   const store = await createStore({ redisUrl: config.redisUrl, logger: log });
   const profile = options.profile ?? profileFor(config.nemo.skill);
+  // NEMO_ENGINE=local: the same API, served by this process on loopback, so the client and flows don't change.
+  // Loaded only when selected, like the platform SDKs: a cloud bot does not carry it.
+  const localEngine = config.localEngine
+    ? await (await import('../src/local-engine/index.js')).startLocalEngine({
+        dir: config.localEngine.dir,
+        maxBytes: config.localEngine.maxBytes,
+        renderWorkers: config.localEngine.workers,
+        preset: config.localEngine.preset,
+        maxUploadBytes: profile.maxUploadBytes,
+        log: log.child({ component: 'local-engine' }),
+      })
+    : undefined;
   const nemo = new NemoClient({
-    baseUrl: config.nemo.apiBase,
+    baseUrl: localEngine?.url ?? config.nemo.apiBase,
     skill: { source: profile.name, version: profile.version, platform: config.nemo.platform },
     rateLimitRetryMs: config.nemo.rateLimitRetryMs,
-    renderPollMaxMs: config.nemo.renderPollMs,
+    // Local renders take seconds and polls cost nothing: poll often.
+    renderPollMaxMs: localEngine ? Math.min(config.nemo.renderPollMs, 2000) : config.nemo.renderPollMs,
     logger: log.child({ component: 'nemo' }),
     observer: nemoObserver(metrics),
   });
@@ -191,10 +207,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       );
       await bot.close({ leaveRunning: jobs.durable });
       await Promise.all(adaptersStopped);
+      await localEngine?.close();
       await http?.close();
       await store.close();
     })();
     return stopping;
   };
-  return { finished, httpPort: http?.port, metrics, stop };
+  return { finished, httpPort: http?.port, metrics, ...(localEngine && { localEngine }), stop };
 }

@@ -17,8 +17,10 @@ const schema = z.object({
   BENCH_UPDATES: count(20_000),
   BENCH_LATENCY_UPDATES: count(1800),
   BENCH_LATENCY_RATE: count(300),
-  /** Comma-separated subset of pipeline,upload,concurrency. */
-  BENCH_ONLY: z.string().default('pipeline,upload,concurrency'),
+  /** Local engine renders per scenario (each is minutes of 1080p encoding on 2 cores). */
+  BENCH_LOCAL_RUNS: count(1),
+  /** Comma-separated subset of pipeline,upload,concurrency,local. */
+  BENCH_ONLY: z.string().default('pipeline,upload,concurrency,local'),
 });
 
 export type BenchConfig = ReturnType<typeof loadBenchConfig>;
@@ -37,7 +39,9 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv) {
       pipeline: only.has('pipeline'),
       upload: only.has('upload'),
       concurrency: only.has('concurrency'),
+      local: only.has('local'),
     },
+    localRuns: c.BENCH_LOCAL_RUNS,
     pipeline: {
       chats: c.BENCH_CHATS,
       updates: c.BENCH_UPDATES,

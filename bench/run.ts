@@ -12,6 +12,7 @@ import { measureBaseRss } from './lib/base-rss.js';
 import { machineNotes } from './lib/machine.js';
 import { makeClip } from './lib/media.js';
 import { startRedis } from './lib/redis-server.js';
+import { type LocalRenderResult, localRenderMarkdown, runLocalRenderBench } from './local-render.js';
 import { closingNotes } from './notes.js';
 import { type BenchResults, renderResults } from './report.js';
 import { runConcurrency } from './scenarios/concurrency.js';
@@ -28,6 +29,7 @@ const dir = await mkdtemp(join(tmpdir(), 'nemo-bench-'));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void redis.close().finally(() => process.exit(130)));
 }
+let localRenders: LocalRenderResult[] = [];
 const results: Omit<BenchResults, 'machine' | 'baseRss' | 'totalSeconds'> = {
   config,
   pipeline: [],
@@ -58,6 +60,7 @@ try {
     say(`concurrency run ${run}/${config.runs} (${config.concurrency.seconds} s)`);
     results.concurrency.push(await runConcurrency(redis, config.concurrency));
   }
+  if (config.only.local) localRenders = await runLocalRenderBench(config.localRuns, say);
 } finally {
   await redis.close();
   await rm(dir, { recursive: true, force: true });
@@ -70,7 +73,8 @@ const full: BenchResults = {
   totalSeconds: (performance.now() - startedAt) / 1000,
 };
 const { table, markdown } = renderResults(full, (misses) => closingNotes(misses, full));
-await writeFile(fileURLToPath(new URL('RESULTS.md', import.meta.url)), markdown);
-console.log(table);
+const localSection = localRenders.length > 0 ? `\n${localRenderMarkdown(localRenders)}` : '';
+await writeFile(fileURLToPath(new URL('RESULTS.md', import.meta.url)), markdown + localSection);
+console.log(table + localSection);
 say('written to bench/RESULTS.md');
 process.exit(0);

@@ -9,6 +9,17 @@ export const SKILL_NAMES = [
 export type SkillName = (typeof SKILL_NAMES)[number];
 export const SKILL_PLATFORMS = ['clawhub', 'cursor', 'unknown'] as const;
 export type SkillPlatform = (typeof SKILL_PLATFORMS)[number];
+const X264_PRESETS = [
+  'ultrafast',
+  'superfast',
+  'veryfast',
+  'faster',
+  'fast',
+  'medium',
+  'slow',
+  'slower',
+  'veryslow',
+] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 // An empty value in a .env file means "unset", as operators expect.
@@ -104,6 +115,20 @@ export const envSchema = z.object({
     z.coerce.number().int().min(0, 'a port from 0 to 65535').max(65535, 'a port from 0 to 65535'),
   ),
   LOG_LEVEL: z.preprocess((v) => (v === '' ? undefined : v), z.enum(LOG_LEVELS).default('info')),
+  NEMO_ENGINE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['cloud', 'local']).default('cloud')),
+  LOCAL_ENGINE_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('.local-engine')),
+  LOCAL_ENGINE_MAX_MB: z.preprocess(
+    (v) => (v === '' || v === undefined ? 5000 : v),
+    z.coerce.number().int('a whole number of megabytes').min(50, 'at least 50 (megabytes)'),
+  ),
+  LOCAL_ENGINE_WORKERS: z.preprocess(
+    (v) => (v === '' || v === undefined ? 1 : v),
+    z.coerce.number().int('a whole number from 1 to 16').min(1, 'from 1 to 16').max(16, 'from 1 to 16'),
+  ),
+  LOCAL_ENGINE_PRESET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(X264_PRESETS).default('veryfast'),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -140,6 +165,13 @@ export interface Config {
   };
   /** How long a chat's lock outlives a process that died holding it. */
   chatLockTtlMs: number;
+  /** Set when NEMO_ENGINE=local: the bot runs its own ffmpeg engine and talks to it instead of the cloud. */
+  localEngine?: {
+    dir: string;
+    maxBytes: number;
+    workers: number;
+    preset: (typeof X264_PRESETS)[number];
+  };
   redisUrl?: string;
   httpPort: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -204,6 +236,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       holdLeaseMs: e.JOB_HOLD_LEASE_MS,
     },
     chatLockTtlMs: e.CHAT_LOCK_TTL_MS,
+    localEngine:
+      e.NEMO_ENGINE === 'local'
+        ? {
+            dir: e.LOCAL_ENGINE_DIR,
+            maxBytes: e.LOCAL_ENGINE_MAX_MB * 1024 * 1024,
+            workers: e.LOCAL_ENGINE_WORKERS,
+            preset: e.LOCAL_ENGINE_PRESET,
+          }
+        : undefined,
     redisUrl: e.REDIS_URL,
     httpPort: e.HTTP_PORT,
     logLevel: e.LOG_LEVEL,

@@ -66,12 +66,18 @@ describe('Dockerfile', () => {
     expect(copied.join(' ')).not.toMatch(/\b(test|src|adapters)\b/);
   });
 
-  it('drops root before CMD and keeps ffmpeg out of the bot image', () => {
+  it('drops root before CMD and keeps ffmpeg out of the bot image unless built for the local engine', () => {
     const runtime = stage('runtime');
     const ops = runtime.instructions.map((i) => i.op);
     expect(args(runtime, 'USER')).toEqual(['node']);
     expect(ops.lastIndexOf('USER')).toBeLessThan(ops.lastIndexOf('CMD'));
-    expect(args(runtime, 'RUN').join(' ')).not.toContain('ffmpeg');
+    expect(args(runtime, 'ARG')).toContain('LOCAL_ENGINE=0');
+    const runs = args(runtime, 'RUN').join(' ');
+    // ffmpeg is installed only inside the LOCAL_ENGINE=1 branch.
+    expect(runs.replace(/if \[ "\$LOCAL_ENGINE" = 1 \]; then[^;]*;\s*\\?\s*fi/, '')).not.toContain('ffmpeg');
+    expect(runs).toMatch(
+      /if \[ "\$LOCAL_ENGINE" = 1 \]; then\s*\\?\s*apt-get install .*\bffmpeg\b.*\bfonts-dejavu-core\b/,
+    );
   });
 
   it('declares the production environment, port, stop signal and health check', () => {
