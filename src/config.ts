@@ -136,10 +136,7 @@ export const envSchema = z.object({
   ALLOWED_USERS: identityList('users'),
   ALLOWED_CHATS: identityList('chats'),
   ADMIN_USERS: identityList('users'),
-  GROUP_SPENDERS: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.enum(GROUP_SPENDERS).default('everyone'),
-  ),
+  GROUP_SPENDERS: z.preprocess((v) => (v === '' ? undefined : v), z.enum(GROUP_SPENDERS).default('everyone')),
   USER_DAILY_EDITS: dailyLimit,
   CHAT_DAILY_EDITS: dailyLimit,
   TOKEN_ENCRYPTION_KEY: z.preprocess(
@@ -195,6 +192,8 @@ export interface AccessConfig {
    */
   groupSpenders: GroupSpenders;
   groupSpendersOn: Partial<Record<'telegram' | 'discord', GroupSpenders>>;
+  /** DISCORD_SPENDER_ROLE_ID is set: on Discord its holders count as the group's admins. */
+  discordSpenderRole: boolean;
   /** 0 = no limit. */
   userDailyEdits: number;
   chatDailyEdits: number;
@@ -263,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       admins: e.ADMIN_USERS ?? new Set(),
       groupSpenders: e.GROUP_SPENDERS,
       groupSpendersOn: e.DISCORD_SPENDER_ROLE_ID ? { discord: 'admins' } : {},
+      discordSpenderRole: Boolean(e.DISCORD_SPENDER_ROLE_ID),
       userDailyEdits: e.USER_DAILY_EDITS,
       chatDailyEdits: e.CHAT_DAILY_EDITS,
       ...(e.TOKEN_ENCRYPTION_KEY ? { tokenKey: e.TOKEN_ENCRYPTION_KEY } : {}),

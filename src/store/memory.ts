@@ -70,7 +70,11 @@ export class MemoryStore implements Store {
     return true;
   }
 
-  async countUp(bucket: string, counters: readonly CounterLimit[], expiresAt: number): Promise<CountUpResult> {
+  async countUp(
+    bucket: string,
+    counters: readonly CounterLimit[],
+    expiresAt: number,
+  ): Promise<CountUpResult> {
     const now = this.#sweep();
     let held = this.#buckets.get(bucket);
     if (!held || held.expiresAt <= now) {
@@ -79,7 +83,8 @@ export class MemoryStore implements Store {
     }
     held.expiresAt = expiresAt;
     const current = counters.map((c) => held.counters.get(c.field) ?? 0);
-    if (counters.some((c, i) => c.limit > 0 && current[i]! >= c.limit)) return { granted: false, counts: current };
+    if (counters.some((c, i) => c.limit > 0 && current[i]! >= c.limit))
+      return { granted: false, counts: current };
     const counts = counters.map((c, i) => {
       const next = current[i]! + 1;
       held.counters.set(c.field, next);

@@ -149,7 +149,11 @@ export class RedisStore implements Store {
     return (await this.#redis.set(`seen:${id}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
 
-  async countUp(bucket: string, counters: readonly CounterLimit[], expiresAt: number): Promise<CountUpResult> {
+  async countUp(
+    bucket: string,
+    counters: readonly CounterLimit[],
+    expiresAt: number,
+  ): Promise<CountUpResult> {
     const args = counters.flatMap((c) => [c.field, String(c.limit)]);
     const [granted, ...counts] = await this.#redis.countUp(`count:${bucket}`, String(expiresAt), ...args);
     return { granted: granted === 1, counts: counts.map(Number) };

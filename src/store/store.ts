@@ -4,6 +4,13 @@ export interface ChatRecord {
   clientId?: string;
   /** Backend token; never logged, never shown. Absent when the operator's NEMO_TOKEN is used. */
   token?: string;
+  /** `own`: the user gave their own token with /token; it is never replaced by an anonymous one. */
+  tokenOrigin?: 'own';
+  /**
+   * Set when reading, never stored: the stored token could not be opened (sealed with another key). An
+   * anonymous chat gets a new token; an own-token chat is asked for its token again.
+   */
+  tokenUnreadable?: boolean;
   /** When the anonymous token expires (ms since epoch). */
   tokenExpiresAt?: number;
   /** Backend user id (`anon_…`), used as the `?bind=` id for registration. */
