@@ -185,7 +185,9 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
     it('never lets concurrent callers past a limit', async () => {
       const store = await open();
       const tries = await Promise.all(
-        Array.from({ length: 20 }, () => store.countUp('race', [{ field: 'user:a', limit: 5 }], Date.now() + 60_000)),
+        Array.from({ length: 20 }, () =>
+          store.countUp('race', [{ field: 'user:a', limit: 5 }], Date.now() + 60_000),
+        ),
       );
       expect(tries.filter((t) => t.granted)).toHaveLength(5);
       expect(await store.readCounters('race', ['user:a'])).toEqual({ 'user:a': 5 });
@@ -212,9 +214,9 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
         timeout: 5_000,
         interval: 20,
       });
-      expect((await store.countUp('short', [{ field: 'user:a', limit: 1 }], Date.now() + 60_000)).granted).toBe(
-        true,
-      );
+      expect(
+        (await store.countUp('short', [{ field: 'user:a', limit: 1 }], Date.now() + 60_000)).granted,
+      ).toBe(true);
     });
 
     it('keeps the first value stored under a name', async () => {
