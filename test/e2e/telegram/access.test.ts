@@ -114,7 +114,9 @@ describe('/token', () => {
     expect(textsIn(ada.id).at(-1)).toBe(en.tokenSaved(true));
     // Deleted before anything else: before the backend checked the token, before the answer.
     const calls = e2e.telegram.calls;
-    const answer = calls.findIndex((c) => c.method === 'sendMessage' && c.params.text === en.tokenSaved(true));
+    const answer = calls.findIndex(
+      (c) => c.method === 'sendMessage' && c.params.text === en.tokenSaved(true),
+    );
     expect(calls.indexOf(deletion)).toBeLessThan(answer);
 
     const before = e2e.emulator.requests.length;
