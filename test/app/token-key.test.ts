@@ -12,7 +12,7 @@ import { freePort } from '../setup/redis-server.js';
 import { startBotProcess } from './process.js';
 
 // A database of its own: the start command uses the default key prefix.
-const redisUrl = `${inject('redisUrl')}/11`;
+const redisUrl = `${inject('redisUrl')}/13`;
 const key = randomBytes(32);
 
 describe('the start command with TOKEN_ENCRYPTION_KEY', () => {
