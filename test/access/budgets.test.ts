@@ -4,7 +4,7 @@
  * when the budget resets, exports stay free, and an edit the backend refused gives its unit back.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AccessConfig, loadConfig } from '../../src/config.js';
 import type { IncomingMessage } from '../../src/messages.js';
 import { textsFor } from '../../src/texts.js';
@@ -148,6 +148,27 @@ describe('USER_DAILY_EDITS=2', () => {
     expect((await say(core, 'mary', 'mary-chat', 'make it black and white'))[0]).toMatch(
       /^You've used all 2/,
     );
+  });
+
+  it('gives back the unit of an edit dropped from the queue by /cancel, not of the one already sent', async () => {
+    const core = await aProcess();
+    await say(core, 'zoe', 'zoe-chat', '/credits');
+    // The first edit's stream is held at the backend until /cancel ends it; the second waits behind it.
+    emulator.inject({ endpoint: 'run-sse', delayMs: 60_000 });
+    const streamsBefore = emulator.requestsTo('run-sse').length;
+    const port = new RecordingPort();
+    const sentFirst = core.bot.handle(message('zoe', 'zoe-chat', 'make it cinematic'), port);
+    const queuedSecond = core.bot.handle(message('zoe', 'zoe-chat', 'add a title that says hello'), port);
+    await port.waitForText(/^Queued — 1 job ahead/);
+    // The first edit has reached the backend: it may be charged, so it keeps its unit.
+    await vi.waitFor(() => expect(emulator.requestsTo('run-sse')).toHaveLength(streamsBefore + 1), {
+      timeout: 10_000,
+      interval: 10,
+    });
+    await core.bot.handle(message('zoe', 'zoe-chat', '/cancel'), port);
+    await Promise.all([sentFirst, queuedSecond]);
+    emulator.clearFaults();
+    expect((await say(core, 'zoe', 'zoe-chat', '/limits'))[0]).toMatch(/^Edits today: 1 of 2 \(you\)/);
   });
 
   it('keeps exports free when the budget is spent', async () => {
