@@ -68,6 +68,12 @@ export interface LimitsView {
   resetsInMs: number;
 }
 
+/**
+ * What became of the message that held a token: deleted by the bot, still visible (the bot may not delete
+ * it), or never shown to anyone (a Discord slash-command option).
+ */
+export type TokenMessageFate = 'deleted' | 'visible' | 'unseen';
+
 /** What /stats shows for today. */
 export interface StatsView {
   edits: number;
@@ -152,10 +158,10 @@ export interface Texts {
   limits(l: LimitsView): string;
   statsOnlyAdmins: string;
   stats(s: StatsView): string;
-  tokenOnlyPrivate(deleted: boolean): string;
+  tokenOnlyPrivate(fate: TokenMessageFate): string;
   tokenMissing: string;
   tokenRejected: string;
-  tokenSaved(deleted: boolean): string;
+  tokenSaved(fate: TokenMessageFate): string;
   loggedOut: string;
   notLoggedIn: string;
   ownTokenRejected: string;
@@ -282,13 +288,13 @@ const en: Texts = {
         ? `Top users by edits:\n${top.map((u, i) => `${i + 1}. ${u.user}: ${u.edits}`).join('\n')}`
         : 'No edits yet today.',
     ].join('\n\n'),
-  tokenOnlyPrivate: (deleted) =>
-    `Send /token only in a private chat with me.${deleted ? ' I deleted your message.' : ' Delete your message now and treat that token as exposed.'}`,
+  tokenOnlyPrivate: (fate) =>
+    `Send /token only in a private chat with me.${fate === 'deleted' ? ' I deleted your message.' : fate === 'visible' ? ' Delete your message now and treat that token as exposed.' : ''}`,
   tokenMissing:
     'Send /token followed by your NemoVideo token (it starts with nmv_usr_). You find it in your NemoVideo account.',
   tokenRejected: 'NemoVideo did not accept that token. Check it and send /token again.',
-  tokenSaved: (deleted) =>
-    `🔐 Connected: this chat now uses your own NemoVideo account and credits, in a new project.${deleted ? ' I deleted your message with the token.' : ''} Send /logout to disconnect.`,
+  tokenSaved: (fate) =>
+    `🔐 Connected: this chat now uses your own NemoVideo account and credits, in a new project.${fate === 'deleted' ? ' I deleted your message with the token.' : fate === 'visible' ? ' Delete your message with the token.' : ''} Send /logout to disconnect.`,
   loggedOut:
     'Disconnected: your token is forgotten. This chat is back on the bot’s account, in a new project.',
   notLoggedIn: 'This chat does not use a token of yours, so there is nothing to forget.',
@@ -410,13 +416,13 @@ const zh: Texts = {
         ? `编辑最多的用户：\n${top.map((u, i) => `${i + 1}. ${u.user}：${u.edits}`).join('\n')}`
         : '今天还没有编辑。',
     ].join('\n\n'),
-  tokenOnlyPrivate: (deleted) =>
-    `请只在与我的私聊中发送 /token。${deleted ? '我已删除你的消息。' : '请立即删除你的消息，并把这个令牌视为已泄露。'}`,
+  tokenOnlyPrivate: (fate) =>
+    `请只在与我的私聊中发送 /token。${fate === 'deleted' ? '我已删除你的消息。' : fate === 'visible' ? '请立即删除你的消息，并把这个令牌视为已泄露。' : ''}`,
   tokenMissing:
     '请发送 /token 加上你的 NemoVideo 令牌（以 nmv_usr_ 开头）。令牌可以在你的 NemoVideo 账户中找到。',
   tokenRejected: 'NemoVideo 不接受这个令牌。请检查后重新发送 /token。',
-  tokenSaved: (deleted) =>
-    `🔐 已连接：这个聊天现在使用你自己的 NemoVideo 账户和积分，并开始了一个新项目。${deleted ? '我已删除包含令牌的消息。' : ''}发送 /logout 可断开连接。`,
+  tokenSaved: (fate) =>
+    `🔐 已连接：这个聊天现在使用你自己的 NemoVideo 账户和积分，并开始了一个新项目。${fate === 'deleted' ? '我已删除包含令牌的消息。' : fate === 'visible' ? '请删除包含令牌的消息。' : ''}发送 /logout 可断开连接。`,
   loggedOut: '已断开：你的令牌已被删除。这个聊天恢复使用机器人的账户，并开始了一个新项目。',
   notLoggedIn: '这个聊天没有使用你的令牌，无需删除。',
   ownTokenRejected:

@@ -2,6 +2,7 @@
 import { type FlowContext, reply } from '../flows/context.js';
 import { reportFailure } from '../flows/error-messages.js';
 import { NemoError } from '../nemo/index.js';
+import type { TokenMessageFate } from '../texts.js';
 import type { EditBudget } from './budget.js';
 import type { AccessPolicy } from './policy.js';
 
@@ -47,9 +48,9 @@ export async function statsCommand(
  * a token the backend accepts is kept: a typo must not leave the chat unable to work.
  */
 export async function tokenCommand(ctx: FlowContext, args: string): Promise<void> {
-  const deleted = await deleteQuietly(ctx);
+  const fate = await deleteTokenMessage(ctx);
   if (ctx.message.isGroup) {
-    await reply(ctx, ctx.t.tokenOnlyPrivate(deleted));
+    await reply(ctx, ctx.t.tokenOnlyPrivate(fate));
     return;
   }
   const token = args.split(/\s+/)[0] ?? '';
@@ -68,7 +69,7 @@ export async function tokenCommand(ctx: FlowContext, args: string): Promise<void
     return;
   }
   await ctx.conn.useOwnToken(token);
-  await reply(ctx, ctx.t.tokenSaved(deleted));
+  await reply(ctx, ctx.t.tokenSaved(fate));
 }
 
 export async function logoutCommand(ctx: FlowContext): Promise<void> {
@@ -99,12 +100,14 @@ export async function accountCommand(ctx: FlowContext): Promise<void> {
   }
 }
 
-async function deleteQuietly(ctx: FlowContext): Promise<boolean> {
-  if (!ctx.port.deleteMessage) return false;
+/** Deletes the message holding a token where the platform shows it to others; says what became of it. */
+export async function deleteTokenMessage(ctx: FlowContext): Promise<TokenMessageFate> {
+  // A platform without deletion shows the token to nobody (a Discord option, the local console).
+  if (!ctx.port.deleteMessage) return 'unseen';
   try {
-    return await ctx.port.deleteMessage(ctx.chat, ctx.message.id);
+    return (await ctx.port.deleteMessage(ctx.chat, ctx.message.id)) ? 'deleted' : 'visible';
   } catch (error) {
     ctx.log.warn({ err: error }, 'could not delete a message holding a token');
-    return false;
+    return 'visible';
   }
 }

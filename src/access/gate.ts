@@ -11,7 +11,14 @@ import type { IncomingMessage } from '../messages.js';
 import type { Intent } from '../router/index.js';
 import type { Store } from '../store/store.js';
 import { EditBudget } from './budget.js';
-import { accountCommand, limitsCommand, logoutCommand, statsCommand, tokenCommand } from './commands.js';
+import {
+  accountCommand,
+  deleteTokenMessage,
+  limitsCommand,
+  logoutCommand,
+  statsCommand,
+  tokenCommand,
+} from './commands.js';
 import { AccessPolicy, userIdentity } from './policy.js';
 
 /** A stranger hears "this bot is private" at most this often, however many messages they send. */
@@ -99,8 +106,7 @@ export class AccessGate {
    * still deleted where the platform allows it.
    */
   private async refuseStranger(ctx: FlowContext, intent: Exclude<Intent, { kind: 'ignore' }>): Promise<void> {
-    if (intent.kind === 'access' && intent.command === 'token' && ctx.port.deleteMessage)
-      await ctx.port.deleteMessage(ctx.chat, ctx.message.id).catch(() => false);
+    if (intent.kind === 'access' && intent.command === 'token') await deleteTokenMessage(ctx);
     await this.budget.count('refusals');
     const user = userIdentity(ctx.message);
     if (!(await this.deps.store.firstSeen(`refused:${user}`, REFUSAL_QUIET_MS))) {

@@ -103,7 +103,7 @@ describe('a key change', () => {
     expect(emulator.requests.length).toBe(afterAnon);
     expect(emulator.requests.some((r) => (r.headers.authorization ?? '').includes('sealed'))).toBe(false);
 
-    expect((await say(core, 'own', `/token ${OWN_TOKEN}`)).at(-1)).toBe(en.tokenSaved(false));
+    expect((await say(core, 'own', `/token ${OWN_TOKEN}`)).at(-1)).toBe(en.tokenSaved('unseen'));
     const afterToken = emulator.requests.length;
     expect((await say(core, 'own', '/credits')).at(-1)).toMatch(/^Credits: /);
     // The chat is greeted now (a session on the user's account), then asks for credits: all with their token.

@@ -127,7 +127,7 @@ describe('/token in a DM', () => {
       type: InteractionResponseType.DeferredChannelMessageWithSource,
       data: { flags: MessageFlags.Ephemeral },
     });
-    expect(contents(calls)).toEqual([en.tokenSaved(false)]);
+    expect(contents(calls)).toEqual([en.tokenSaved('unseen')]);
 
     const before = h.emulator.requests.length;
     await h.interact({
@@ -139,5 +139,18 @@ describe('/token in a DM', () => {
     const used = h.emulator.requests.slice(before).map((r) => r.headers.authorization);
     expect(used.length).toBeGreaterThan(1);
     expect(new Set(used)).toEqual(new Set([`Bearer ${OWN_TOKEN}`]));
+  });
+
+  it('is refused in a guild, ephemerally, keeping nothing', async () => {
+    const channelId = h.newChannel();
+    const sent = await h.interact({
+      type: 'command',
+      name: 'token',
+      channelId,
+      options: { token: OWN_TOKEN },
+    });
+    expect(contents(h.webhookCalls(sent))).toEqual([en.tokenOnlyPrivate('unseen')]);
+    expect(h.webhookCalls(sent)[0]!.body).toMatchObject({ data: { flags: MessageFlags.Ephemeral } });
+    expect(await h.store.getChat(`discord:${channelId}`)).toEqual({});
   });
 });

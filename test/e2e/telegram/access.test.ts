@@ -111,11 +111,11 @@ describe('/token', () => {
     expect(deletion.params).toMatchObject({ chat_id: ada.id, message_id: sent.message!.message_id });
     expect(deletion.result).toBe(true);
     expect(e2e.telegram.message(ada.id, sent.message!.message_id)).toBeUndefined();
-    expect(textsIn(ada.id).at(-1)).toBe(en.tokenSaved(true));
+    expect(textsIn(ada.id).at(-1)).toBe(en.tokenSaved('deleted'));
     // Deleted before anything else: before the backend checked the token, before the answer.
     const calls = e2e.telegram.calls;
     const answer = calls.findIndex(
-      (c) => c.method === 'sendMessage' && c.params.text === en.tokenSaved(true),
+      (c) => c.method === 'sendMessage' && c.params.text === en.tokenSaved('deleted'),
     );
     expect(calls.indexOf(deletion)).toBeLessThan(answer);
 
@@ -144,11 +144,11 @@ describe('/token', () => {
     const before = e2e.emulator.requests.length;
     const inGroup = await say(group, grace, `/token ${OWN_TOKEN}`);
     expect(e2e.telegram.message(group, inGroup.message!.message_id)).toBeUndefined();
-    expect(textsIn(group).at(-1)).toBe(en.tokenOnlyPrivate(true));
+    expect(textsIn(group).at(-1)).toBe(en.tokenOnlyPrivate('deleted'));
 
     const elsewhere = await say(groupWithoutBotRights, grace, `/token ${OWN_TOKEN}`);
     expect(e2e.telegram.message(groupWithoutBotRights, elsewhere.message!.message_id)).toBeDefined();
-    expect(textsIn(groupWithoutBotRights).at(-1)).toBe(en.tokenOnlyPrivate(false));
+    expect(textsIn(groupWithoutBotRights).at(-1)).toBe(en.tokenOnlyPrivate('visible'));
     expect(e2e.emulator.requests.slice(before)).toEqual([]);
     expect((await e2e.store.getChat(`telegram:${group}`)).tokenOrigin).toBeUndefined();
   });
