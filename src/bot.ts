@@ -203,7 +203,8 @@ export function createBot(deps: BotDeps): Bot {
       });
       return queued;
     }
-    return queue.enqueue(ctx.chatKey, async (signal) => {
+    let captionSent = false;
+    const queued = queue.enqueue(ctx.chatKey, async (signal) => {
       // Uploads stay in this process: their bytes come with the incoming message.
       const job: FlowContext = { ...ctx, signal };
       deps.metrics?.runningJobs.inc({ kind: intent.kind });
@@ -212,8 +213,9 @@ export function createBot(deps: BotDeps): Bot {
           const uploaded = await uploadFlow(job, ctx.message.attachments, {
             followedByEdit: Boolean(intent.then),
           });
-          if (uploaded && intent.then && !signal.aborted) await editFlow(job, intent.then);
-          else if (intent.then) await access.giveBack(ctx.message);
+          if (!uploaded || !intent.then || signal.aborted) return;
+          captionSent = true;
+          await editFlow(job, intent.then);
         });
       } catch (bug) {
         await apologize(job, bug);
@@ -221,6 +223,12 @@ export function createBot(deps: BotDeps): Bot {
         deps.metrics?.runningJobs.dec({ kind: intent.kind });
       }
     });
+    // A caption counted as an edit that never went out (upload failed, cancelled, dropped) is given back.
+    if (intent.then)
+      void queued.done.then(() =>
+        captionSent ? undefined : access.giveBack(ctx.message).catch(() => undefined),
+      );
+    return queued;
   }
 
   /**

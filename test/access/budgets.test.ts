@@ -4,9 +4,10 @@
  * when the budget resets, exports stay free, and an edit the backend refused gives its unit back.
  */
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AccessConfig, loadConfig } from '../../src/config.js';
-import type { IncomingMessage } from '../../src/messages.js';
+import type { Attachment, IncomingMessage } from '../../src/messages.js';
 import { textsFor } from '../../src/texts.js';
 import type { Emulator } from '../fakes/nemo/emulator.js';
 import { startEmulator } from '../fakes/nemo/emulator.js';
@@ -169,6 +170,21 @@ describe('USER_DAILY_EDITS=2', () => {
     await Promise.all([sentFirst, queuedSecond]);
     emulator.clearFaults();
     expect((await say(core, 'zoe', 'zoe-chat', '/limits'))[0]).toMatch(/^Edits today: 1 of 2 \(you\)/);
+  });
+
+  it('counts a caption sent with a file as an edit, and gives it back when the file is refused', async () => {
+    const core = await aProcess();
+    const port = new RecordingPort();
+    const notMedia: Attachment = {
+      kind: 'document',
+      name: 'notes.mp4',
+      size: 12,
+      open: async () => Readable.from([Buffer.from('hello, world')]),
+    };
+    const upload = { ...message('ivy', 'ivy-chat', 'make it cinematic'), attachments: [notMedia] };
+    await core.bot.handle(upload, port);
+    expect(port.texts.join('\n')).toMatch(/isn't a supported media file/);
+    expect((await say(core, 'ivy', 'ivy-chat', '/limits'))[0]).toMatch(/^Edits today: 0 of 2 \(you\)/);
   });
 
   it('keeps exports free when the budget is spent', async () => {
