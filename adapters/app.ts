@@ -3,6 +3,8 @@
  * set (the console adapter when none is). Kept apart from main.ts so tests can start the whole bot in-process.
  */
 import type { Readable, Writable } from 'node:stream';
+import { SealedStore } from '../src/access/sealed-store.js';
+import { TokenSealer } from '../src/access/sealer.js';
 import { createBot } from '../src/bot.js';
 import type { Config } from '../src/config.js';
 import { startHttpServer } from '../src/http/server.js';
@@ -40,6 +42,23 @@ interface Adapter {
   connected(): boolean;
 }
 
+/** The store with tokens sealed by TOKEN_ENCRYPTION_KEY; a key that does not match the stored ones stops here. */
+async function openSealedStore(config: Config, log: Logger): Promise<SealedStore> {
+  const inner = await createStore({ redisUrl: config.redisUrl, logger: log });
+  const { tokenKey } = config.access;
+  // Only Redis keeps tokens at rest; the in-memory store's are gone with the process.
+  if (!tokenKey && config.redisUrl)
+    log.warn('TOKEN_ENCRYPTION_KEY is not set: backend tokens are stored in Redis in plain text');
+  const store = new SealedStore(inner, tokenKey ? new TokenSealer(tokenKey) : undefined);
+  try {
+    await store.verifyKey();
+  } catch (error) {
+    await inner.close();
+    throw error;
+  }
+  return store;
+}
+
 // Each platform's SDK is loaded only when its adapter is configured: discord.js alone is ~35 MB resident,
 // which a Telegram-only or console bot should not carry.
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -59,7 +78,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       ...(consoleMode ? { destination: process.stderr } : {}),
     });
   const metrics = createMetrics();
-  const store = await createStore({ redisUrl: config.redisUrl, logger: log });
+  const store = await openSealedStore(config, log);
   const profile = options.profile ?? profileFor(config.nemo.skill);
   // NEMO_ENGINE=local: the same API, served by this process on loopback, so the client and flows don't change.
   // Loaded only when selected, like the platform SDKs: a cloud bot does not carry it.
@@ -97,6 +116,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     operatorToken: config.nemo.operatorToken,
     progressIntervalMs: config.progressIntervalMs,
     chatLockTtlMs: config.chatLockTtlMs,
+    access: config.access,
     metrics,
     jobs,
     ports,

@@ -31,7 +31,14 @@ process.on('unhandledRejection', (reason) => {
   process.stderr.write(`unhandled rejection: ${scrubSecrets(String((reason as Error)?.stack ?? reason))}\n`);
 });
 
-const app = await startApp(config);
+const app = await startApp(config).catch((error: unknown) => {
+  // Some settings can only be checked against the store (TOKEN_ENCRYPTION_KEY): still one line, no start.
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+});
 let exiting = false;
 const shutdown = async (signal: string) => {
   if (exiting) return;

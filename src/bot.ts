@@ -5,6 +5,9 @@
  * short apology.
  */
 import type { Logger } from 'pino';
+import { AccessGate } from './access/gate.js';
+import { OPEN_ACCESS } from './access/policy.js';
+import type { AccessConfig } from './config.js';
 import { chatLockFrom } from './conversation/chat-lock.js';
 import { ChatQueue } from './conversation/chat-queue.js';
 import { type Clock, Connections } from './conversation/connection.js';
@@ -50,6 +53,8 @@ export interface BotDeps {
   jobs?: JobEngine;
   /** How a job reaches its chat when no update of this process carries a port (a takeover). */
   ports?: PortDirectory;
+  /** Who may use the bot and spend (ALLOWED_*, ADMIN_USERS, GROUP_SPENDERS, daily edits); default: everyone. */
+  access?: AccessConfig;
 }
 
 export interface Bot {
@@ -77,7 +82,14 @@ type QueuedIntent = Extract<Intent, { kind: 'upload' | 'edit' | 'export' }>;
 
 export function createBot(deps: BotDeps): Bot {
   const clock = deps.clock ?? { now: () => Date.now() };
+  const access = new AccessGate({
+    config: deps.access ?? OPEN_ACCESS,
+    store: deps.store,
+    clock,
+    log: deps.log,
+  });
   const services: FlowServices = {
+    editBudget: access,
     nemo: deps.nemo,
     store: deps.store,
     profile: deps.profile,
@@ -193,12 +205,14 @@ export function createBot(deps: BotDeps): Bot {
         }
       });
       void queued.done.then(async (outcome) => {
-        if (outcome === 'dropped')
-          await engine.drop(record.id).catch((e) => ctx.log.warn({ err: e }, 'drop failed'));
+        if (outcome !== 'dropped') return;
+        await engine.drop(record.id).catch((e) => ctx.log.warn({ err: e }, 'drop failed'));
+        if (intent.kind === 'edit') await access.giveBack(ctx.message).catch(() => undefined);
       });
       return queued;
     }
-    return queue.enqueue(ctx.chatKey, async (signal) => {
+    let captionSent = false;
+    const queued = queue.enqueue(ctx.chatKey, async (signal) => {
       // Uploads stay in this process: their bytes come with the incoming message.
       const job: FlowContext = { ...ctx, signal };
       deps.metrics?.runningJobs.inc({ kind: intent.kind });
@@ -207,7 +221,9 @@ export function createBot(deps: BotDeps): Bot {
           const uploaded = await uploadFlow(job, ctx.message.attachments, {
             followedByEdit: Boolean(intent.then),
           });
-          if (uploaded && intent.then && !signal.aborted) await editFlow(job, intent.then);
+          if (!uploaded || !intent.then || signal.aborted) return;
+          captionSent = true;
+          await editFlow(job, intent.then);
         });
       } catch (bug) {
         await apologize(job, bug);
@@ -215,6 +231,12 @@ export function createBot(deps: BotDeps): Bot {
         deps.metrics?.runningJobs.dec({ kind: intent.kind });
       }
     });
+    // A caption counted as an edit that never went out (upload failed, cancelled, dropped) is given back.
+    if (intent.then)
+      void queued.done.then(() =>
+        captionSent ? undefined : access.giveBack(ctx.message).catch(() => undefined),
+      );
+    return queued;
   }
 
   /**
@@ -225,6 +247,7 @@ export function createBot(deps: BotDeps): Bot {
     ctx: FlowContext,
     intent: Exclude<Intent, { kind: 'ignore' }>,
   ): Promise<{ queued?: Promise<unknown> }> {
+    if ((await access.admit(ctx, intent)) === 'answered') return {};
     // Through the connection: the flow that follows reads the same record without another round trip.
     const record = await ctx.conn.record();
     if (!record.greeted) {

@@ -42,6 +42,51 @@ const positiveMs = (fallback: number) =>
       .positive('a positive number of milliseconds'),
   );
 
+export const GROUP_SPENDERS = ['everyone', 'admins'] as const;
+export type GroupSpenders = (typeof GROUP_SPENDERS)[number];
+
+/** `telegram:123, discord:456` → a set of `platform:id`; ids are digits, with a leading - for Telegram groups. */
+const identityList = (what: 'users' | 'chats') =>
+  z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (ids) => ids.every((id) => IDENTITY.test(id)),
+        what === 'users'
+          ? 'a comma-separated list of telegram:<user id> or discord:<user id>'
+          : 'a comma-separated list of telegram:<chat id> or discord:<guild id>',
+      )
+      .transform((ids) => new Set(ids))
+      .optional(),
+  );
+const IDENTITY = /^(telegram:-?\d{1,20}|discord:\d{15,21})$/;
+
+const dailyLimit = z.preprocess(
+  (v) => (v === '' || v === undefined ? 0 : v),
+  z.coerce
+    .number('a whole number of edits (0 = no limit)')
+    .int('a whole number of edits (0 = no limit)')
+    .min(0, 'a whole number of edits (0 = no limit)'),
+);
+
+/** A 32-byte key written as hex (64 characters) or base64 (44 with padding); anything else is undefined. */
+function decodeKey(text: string): Buffer | undefined {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(trimmed) || /^[A-Za-z0-9_-]{43}=?$/.test(trimmed)) {
+    const key = Buffer.from(trimmed, trimmed.includes('-') || trimmed.includes('_') ? 'base64url' : 'base64');
+    return key.length === 32 ? key : undefined;
+  }
+  return undefined;
+}
+
 /** Every variable the bot reads, as DESIGN.md lists them. */
 export const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
@@ -129,6 +174,20 @@ export const envSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.enum(X264_PRESETS).default('veryfast'),
   ),
+  ALLOWED_USERS: identityList('users'),
+  ALLOWED_CHATS: identityList('chats'),
+  ADMIN_USERS: identityList('users'),
+  GROUP_SPENDERS: z.preprocess((v) => (v === '' ? undefined : v), z.enum(GROUP_SPENDERS).default('everyone')),
+  USER_DAILY_EDITS: dailyLimit,
+  CHAT_DAILY_EDITS: dailyLimit,
+  TOKEN_ENCRYPTION_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .refine((v) => decodeKey(v) !== undefined, '32 bytes as base64 (44 characters) or hex (64 characters)')
+      .transform((v) => decodeKey(v)!)
+      .optional(),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -175,6 +234,29 @@ export interface Config {
   redisUrl?: string;
   httpPort: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  access: AccessConfig;
+}
+
+/** Who may use the bot and spend its credits (issue 14). Identities are `platform:id`. */
+export interface AccessConfig {
+  /** Unset: everyone. */
+  allowedUsers?: ReadonlySet<string>;
+  /** Unset: everywhere. Telegram chat ids, Discord guild ids. */
+  allowedChats?: ReadonlySet<string>;
+  admins: ReadonlySet<string>;
+  /**
+   * Who may spend in a group, per platform. Discord's DISCORD_SPENDER_ROLE_ID has always limited spending to
+   * its holders (and Manage Server), so setting it makes Discord `admins` whatever GROUP_SPENDERS says.
+   */
+  groupSpenders: GroupSpenders;
+  groupSpendersOn: Partial<Record<'telegram' | 'discord', GroupSpenders>>;
+  /** DISCORD_SPENDER_ROLE_ID is set: on Discord its holders count as the group's admins. */
+  discordSpenderRole: boolean;
+  /** 0 = no limit. */
+  userDailyEdits: number;
+  chatDailyEdits: number;
+  /** AES-256-GCM key sealing backend tokens in the store; unset stores them as they are. */
+  tokenKey?: Buffer;
 }
 
 /** A bad configuration: one line naming the variable and what it must be. Never echoes the value of a secret. */
@@ -248,5 +330,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     httpPort: e.HTTP_PORT,
     logLevel: e.LOG_LEVEL,
+    access: {
+      ...(e.ALLOWED_USERS ? { allowedUsers: e.ALLOWED_USERS } : {}),
+      ...(e.ALLOWED_CHATS ? { allowedChats: e.ALLOWED_CHATS } : {}),
+      admins: e.ADMIN_USERS ?? new Set(),
+      groupSpenders: e.GROUP_SPENDERS,
+      groupSpendersOn: e.DISCORD_SPENDER_ROLE_ID ? { discord: 'admins' } : {},
+      discordSpenderRole: Boolean(e.DISCORD_SPENDER_ROLE_ID),
+      userDailyEdits: e.USER_DAILY_EDITS,
+      chatDailyEdits: e.CHAT_DAILY_EDITS,
+      ...(e.TOKEN_ENCRYPTION_KEY ? { tokenKey: e.TOKEN_ENCRYPTION_KEY } : {}),
+    },
   };
 }

@@ -87,6 +87,13 @@ export interface IncomingMessage {
   /** BCP 47 / ISO language the platform reports for the sender, e.g. `en`, `zh-CN`. */
   language?: string;
   receivedAt: number;
+  /** The community the chat belongs to, when the platform has one: a Discord guild id (access lists name it). */
+  communityId?: string;
+  /**
+   * In a group: whether the sender may run it (Telegram: a chat administrator; Discord: Manage Server or the
+   * spender role). Asked only when a rule needs it, since finding out may cost a platform call.
+   */
+  senderIsGroupAdmin?: () => Promise<boolean>;
 }
 
 /** A message the bot sent, so it can be edited later (progress). */
@@ -129,6 +136,11 @@ export interface ChatPort {
   ): Promise<void>;
   showAction(chat: ChatRef, action: ChatAction): Promise<void>;
   sendVideo(chat: ChatRef, video: OutgoingVideo, options?: SendOptions): Promise<SentMessage>;
+  /**
+   * Deletes a user's message (one holding a token); false when the platform or the bot's rights do not allow
+   * it. Absent on platforms where there is nothing to delete.
+   */
+  deleteMessage?(chat: ChatRef, messageId: string): Promise<boolean>;
 }
 
 /**

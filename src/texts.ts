@@ -57,6 +57,40 @@ export interface UploadedFileInfo {
   height?: number;
 }
 
+/** What /limits shows: today's edits against the limits that apply (0 = none). */
+export interface LimitsView {
+  userEdits: number;
+  userLimit: number;
+  chatEdits: number;
+  chatLimit: number;
+  /** An admin, or a chat on the user's own account: no limit applies. */
+  exempt: 'admin' | 'own-account' | undefined;
+  resetsInMs: number;
+}
+
+/**
+ * What became of the message that held a token: deleted by the bot, still visible (the bot may not delete
+ * it), or never shown to anyone (a Discord slash-command option).
+ */
+export type TokenMessageFate = 'deleted' | 'visible' | 'unseen';
+
+/** What /stats shows for today. */
+export interface StatsView {
+  edits: number;
+  exports: number;
+  refusals: number;
+  top: readonly { user: string; edits: number }[];
+}
+
+/** "in 5 h 12 min" until the next 00:00 UTC. */
+export function formatCountdown(ms: number, lang: Lang): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (lang === 'zh') return h > 0 ? `${h} 小时 ${m} 分钟` : `${m} 分钟`;
+  return h > 0 ? `${h} h ${m} min` : `${m} min`;
+}
+
 export interface Texts {
   lang: Lang;
   connecting: string;
@@ -117,6 +151,24 @@ export interface Texts {
   cancelled(running: boolean, dropped: number): string;
   nothingToCancel: string;
   newProject: string;
+  // access and budgets
+  notAllowed: string;
+  notSpender(withRole: boolean): string;
+  userBudgetReached(limit: number, resetsInMs: number): string;
+  chatBudgetReached(limit: number, resetsInMs: number): string;
+  limits(l: LimitsView): string;
+  statsOnlyAdmins: string;
+  stats(s: StatsView): string;
+  tokenOnlyPrivate(fate: TokenMessageFate): string;
+  tokenMissing: string;
+  tokenRejected: string;
+  tokenSaved(fate: TokenMessageFate): string;
+  loggedOut: string;
+  notLoggedIn: string;
+  ownTokenRejected: string;
+  accountLink(url: string, validForMs: number): string;
+  accountRegistered: string;
+  accountNothingYet: string;
   buttons: {
     export: string;
     status: string;
@@ -137,7 +189,7 @@ const en: Texts = {
       `${title}`,
       greeting,
       `Try saying:\n${examples.map((e) => `• “${e}”`).join('\n')}`,
-      'Commands: /status (timeline), /credits, /export, /cancel (stop the running job), /new (fresh project), /help.',
+      'Commands: /status (timeline), /credits, /export, /cancel (stop the running job), /new (fresh project), /limits (edits today), /account (keep this work in an account), /help.',
       `Files: ${accepted}, up to ${formatBytes(maxBytes)}.`,
       `Tip: ${tip}`,
     ].join('\n\n'),
@@ -213,6 +265,48 @@ const en: Texts = {
   },
   nothingToCancel: 'Nothing is running.',
   newProject: '🆕 New project started. Send a clip or describe the video you want.',
+  notAllowed: 'Sorry — this bot is private. Ask its operator for access.',
+  notSpender: (withRole) =>
+    `In this group only its admins${withRole ? ' and members with the video role' : ''} can upload, edit, export, start a new project or cancel. Anyone can ask for /credits, /status and /help.`,
+  userBudgetReached: (limit, ms) =>
+    `You've used all ${limit} edit${limit === 1 ? '' : 's'} for today. Your budget resets at 00:00 UTC (in ${formatCountdown(ms, 'en')}). Exports are free.`,
+  chatBudgetReached: (limit, ms) =>
+    `This chat has used all ${limit} edit${limit === 1 ? '' : 's'} for today. The budget resets at 00:00 UTC (in ${formatCountdown(ms, 'en')}). Exports are free.`,
+  limits: ({ userEdits, userLimit, chatEdits, chatLimit, exempt, resetsInMs }) =>
+    [
+      `Edits today: ${userEdits}${userLimit > 0 && !exempt ? ` of ${userLimit}` : ''} (you), ${chatEdits}${chatLimit > 0 && !exempt ? ` of ${chatLimit}` : ''} (this chat).`,
+      exempt === 'admin'
+        ? 'You are an admin: no daily limit applies to you.'
+        : exempt === 'own-account'
+          ? 'This chat uses your own account: no daily limit applies.'
+          : userLimit + chatLimit === 0
+            ? 'No daily limit is set.'
+            : `Counts reset at 00:00 UTC (in ${formatCountdown(resetsInMs, 'en')}). Exports are free.`,
+    ].join('\n'),
+  statsOnlyAdmins: '/stats is for the bot’s admins, in a private chat with me.',
+  stats: ({ edits, exports, refusals, top }) =>
+    [
+      `Today (UTC): ${edits} edit${edits === 1 ? '' : 's'}, ${exports} export${exports === 1 ? '' : 's'}, ${refusals} refusal${refusals === 1 ? '' : 's'}.`,
+      top.length > 0
+        ? `Top users by edits:\n${top.map((u, i) => `${i + 1}. ${u.user}: ${u.edits}`).join('\n')}`
+        : 'No edits yet today.',
+    ].join('\n\n'),
+  tokenOnlyPrivate: (fate) =>
+    `Send /token only in a private chat with me.${fate === 'deleted' ? ' I deleted your message.' : fate === 'visible' ? ' Delete your message now and treat that token as exposed.' : ''}`,
+  tokenMissing:
+    'Send /token followed by your NemoVideo token (it starts with nmv_usr_). You find it in your NemoVideo account.',
+  tokenRejected: 'NemoVideo did not accept that token. Check it and send /token again.',
+  tokenSaved: (fate) =>
+    `🔐 Connected: this chat now uses your own NemoVideo account and credits, in a new project.${fate === 'deleted' ? ' I deleted your message with the token.' : fate === 'visible' ? ' Delete your message with the token.' : ''} Send /logout to disconnect.`,
+  loggedOut:
+    'Disconnected: your token is forgotten. This chat is back on the bot’s account, in a new project.',
+  notLoggedIn: 'This chat does not use a token of yours, so there is nothing to forget.',
+  ownTokenRejected:
+    'Your NemoVideo token is no longer accepted (or can no longer be read). Send /token with your token again in a private chat with me, or /logout.',
+  accountLink: (url, ms) =>
+    `Open this link to move this chat's work into a registered NemoVideo account (valid for ${formatElapsed(ms, 'en')}): ${url}`,
+  accountRegistered: 'This chat already uses a registered account, so there is nothing to claim.',
+  accountNothingYet: 'There is nothing to claim yet. Start a project first: send a clip or describe a video.',
   buttons: {
     export: 'Export',
     status: 'Status',
@@ -233,7 +327,7 @@ const zh: Texts = {
       title,
       greeting,
       `可以这样说：\n${examples.map((e) => `• “${e}”`).join('\n')}`,
-      '命令：/status（时间线）、/credits（积分）、/export（导出）、/cancel（停止当前任务）、/new（新项目）、/help。',
+      '命令：/status（时间线）、/credits（积分）、/export（导出）、/cancel（停止当前任务）、/new（新项目）、/limits（今日编辑次数）、/account（把作品保存到账户）、/help。',
       `文件：${accepted}，最大 ${formatBytes(maxBytes)}。`,
       `提示：${tip}`,
     ].join('\n\n'),
@@ -300,6 +394,47 @@ const zh: Texts = {
   },
   nothingToCancel: '当前没有正在运行的任务。',
   newProject: '🆕 已开始新项目。发送视频或描述你想要的视频吧。',
+  notAllowed: '抱歉，这是一个私有机器人。请联系它的运营者获取使用权限。',
+  notSpender: (withRole) =>
+    `在这个群里，只有管理员${withRole ? '和拥有视频角色的成员' : ''}可以上传、编辑、导出、新建项目或取消任务。所有人都可以使用 /credits、/status 和 /help。`,
+  userBudgetReached: (limit, ms) =>
+    `你今天的 ${limit} 次编辑已用完。额度在 UTC 00:00 重置（还有 ${formatCountdown(ms, 'zh')}）。导出不限次数。`,
+  chatBudgetReached: (limit, ms) =>
+    `这个聊天今天的 ${limit} 次编辑已用完。额度在 UTC 00:00 重置（还有 ${formatCountdown(ms, 'zh')}）。导出不限次数。`,
+  limits: ({ userEdits, userLimit, chatEdits, chatLimit, exempt, resetsInMs }) =>
+    [
+      `今日编辑：你 ${userEdits}${userLimit > 0 && !exempt ? ` / ${userLimit}` : ''} 次，本聊天 ${chatEdits}${chatLimit > 0 && !exempt ? ` / ${chatLimit}` : ''} 次。`,
+      exempt === 'admin'
+        ? '你是管理员，不受每日额度限制。'
+        : exempt === 'own-account'
+          ? '这个聊天使用你自己的账户，不受每日额度限制。'
+          : userLimit + chatLimit === 0
+            ? '没有设置每日额度。'
+            : `计数在 UTC 00:00 重置（还有 ${formatCountdown(resetsInMs, 'zh')}）。导出不限次数。`,
+    ].join('\n'),
+  statsOnlyAdmins: '/stats 仅供机器人管理员在与我的私聊中使用。',
+  stats: ({ edits, exports, refusals, top }) =>
+    [
+      `今天（UTC）：编辑 ${edits} 次，导出 ${exports} 次，拒绝 ${refusals} 次。`,
+      top.length > 0
+        ? `编辑最多的用户：\n${top.map((u, i) => `${i + 1}. ${u.user}：${u.edits}`).join('\n')}`
+        : '今天还没有编辑。',
+    ].join('\n\n'),
+  tokenOnlyPrivate: (fate) =>
+    `请只在与我的私聊中发送 /token。${fate === 'deleted' ? '我已删除你的消息。' : fate === 'visible' ? '请立即删除你的消息，并把这个令牌视为已泄露。' : ''}`,
+  tokenMissing:
+    '请发送 /token 加上你的 NemoVideo 令牌（以 nmv_usr_ 开头）。令牌可以在你的 NemoVideo 账户中找到。',
+  tokenRejected: 'NemoVideo 不接受这个令牌。请检查后重新发送 /token。',
+  tokenSaved: (fate) =>
+    `🔐 已连接：这个聊天现在使用你自己的 NemoVideo 账户和积分，并开始了一个新项目。${fate === 'deleted' ? '我已删除包含令牌的消息。' : fate === 'visible' ? '请删除包含令牌的消息。' : ''}发送 /logout 可断开连接。`,
+  loggedOut: '已断开：你的令牌已被删除。这个聊天恢复使用机器人的账户，并开始了一个新项目。',
+  notLoggedIn: '这个聊天没有使用你的令牌，无需删除。',
+  ownTokenRejected:
+    '你的 NemoVideo 令牌已不再有效（或已无法读取）。请在与我的私聊中重新发送 /token 和你的令牌，或发送 /logout。',
+  accountLink: (url, ms) =>
+    `打开这个链接，把这个聊天的作品转入已注册的 NemoVideo 账户（${formatElapsed(ms, 'zh')}内有效）：${url}`,
+  accountRegistered: '这个聊天已经在使用注册账户，无需认领。',
+  accountNothingYet: '还没有可认领的内容。请先开始一个项目：发送视频或描述一个视频。',
   buttons: {
     export: '导出',
     status: '状态',

@@ -11,9 +11,9 @@ import {
 import type { Logger } from 'pino';
 import type { ChatPort, HandleMessage } from '../../src/messages.js';
 import { ChannelPort } from './channel-port.js';
+import { PRIVATE_COMMANDS } from './commands.js';
 import { describeError } from './errors.js';
 import { normalizeButton, normalizeCommand } from './normalize.js';
-import { maySpend } from './permissions.js';
 import { InteractionPort } from './port.js';
 import { createDiscordDispatcher } from './rest-dispatcher.js';
 import { text } from './texts.js';
@@ -25,7 +25,7 @@ export interface DiscordAdapterOptions {
   apiRoot: string;
   handle: HandleMessage;
   log: Logger;
-  /** In guilds, only members with this role may run commands that spend credits. */
+  /** DISCORD_SPENDER_ROLE_ID: in guilds its holders count as admins (who may spend, per GROUP_SPENDERS). */
   spenderRoleId?: string;
   /** How long an interaction token is trusted (Discord: 15 minutes); shorter in tests. */
   interactionTokenLifetimeMs?: number;
@@ -59,23 +59,19 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
   async function answer(interaction: Handled): Promise<void> {
     const receivedAt = Date.now();
+    const facts = { spenderRoleId: options.spenderRoleId };
     const message = interaction.isButton()
-      ? normalizeButton(interaction, receivedAt)
-      : normalizeCommand(interaction, receivedAt);
+      ? normalizeButton(interaction, receivedAt, facts)
+      : normalizeCommand(interaction, receivedAt, facts);
     if (!message) {
       // Only buttons can be foreign: a component that is not ours is acknowledged and ignored.
       if (interaction.isButton()) await interaction.deferUpdate();
       return;
     }
-    if (!maySpend(interaction, options.spenderRoleId)) {
-      await interaction.reply({
-        content: text('notSpender', interaction.locale),
-        flags: MessageFlags.Ephemeral,
-      });
-      return;
-    }
-    // Discord drops an interaction not acknowledged within 3 s: defer before any real work.
-    await interaction.deferReply();
+    // Discord drops an interaction not acknowledged within 3 s: defer before any real work. Answers about the
+    // user's own account (a token above all) are seen by them alone.
+    const privately = interaction.isChatInputCommand() && PRIVATE_COMMANDS.has(interaction.commandName);
+    await interaction.deferReply(privately ? { flags: MessageFlags.Ephemeral } : {});
     const port = new InteractionPort(interaction, {
       receivedAt,
       tokenLifetimeMs: options.interactionTokenLifetimeMs,

@@ -1,7 +1,13 @@
 import { SlashCommandBuilder } from 'discord.js';
 
-/** Commands whose work costs credits: in a guild they may be limited to a role (see permissions.ts). */
-export const SPENDING_COMMANDS: ReadonlySet<string> = new Set(['video', 'edit', 'upload', 'export']);
+/** Commands about the user's own account and limits: answered ephemerally, so only they see them. */
+export const PRIVATE_COMMANDS: ReadonlySet<string> = new Set([
+  'token',
+  'logout',
+  'account',
+  'limits',
+  'stats',
+]);
 
 /** Extra files `/video` takes besides `file`: Discord has no repeatable option, so they are numbered. */
 export const VIDEO_FILE_OPTIONS = ['file', 'file2', 'file3'] as const;
@@ -42,4 +48,24 @@ export const commands = [
   simple('new', 'Start a new project').setDescriptionLocalization('zh-CN', '新建项目'),
   simple('cancel', 'Stop the running job').setDescriptionLocalization('zh-CN', '取消当前任务'),
   simple('help', 'How to use the bot').setDescriptionLocalization('zh-CN', '使用帮助'),
+  simple('limits', 'Your edits today and the daily limits').setDescriptionLocalization(
+    'zh-CN',
+    '今日编辑次数和每日额度',
+  ),
+  simple('account', 'Move this work into a registered account').setDescriptionLocalization(
+    'zh-CN',
+    '把作品转入注册账户',
+  ),
+  new SlashCommandBuilder()
+    .setName('token')
+    .setDescription('Use your own NemoVideo token (in a DM with the bot)')
+    .setDescriptionLocalization('zh-CN', '使用你自己的 NemoVideo 令牌（在与机器人的私信中）')
+    .addStringOption((o) =>
+      o.setName('token').setDescription('Your NemoVideo token (nmv_usr_…)').setRequired(true),
+    ),
+  simple('logout', 'Forget your own token').setDescriptionLocalization('zh-CN', '删除你的令牌'),
+  simple('stats', "Today's usage (bot admins only)").setDescriptionLocalization(
+    'zh-CN',
+    '今日用量（仅管理员）',
+  ),
 ];

@@ -7,6 +7,7 @@ import { actionFromButtonKey } from '../../src/button-keys.js';
 import type { Attachment, AttachmentKind, ChatRef, IncomingMessage, Sender } from '../../src/messages.js';
 import { VIDEO_FILE_OPTIONS } from './commands.js';
 import { download } from './download.js';
+import { isGuildAdmin } from './permissions.js';
 
 type Interaction = ChatInputCommandInteraction | ButtonInteraction;
 
@@ -50,7 +51,14 @@ export function senderOf(interaction: Interaction): Sender {
   return { id: user.id, displayName: memberName ?? user.displayName, username: user.username };
 }
 
-function base(interaction: Interaction, receivedAt: number) {
+/** What the core may need to know about who is asking; the facts are all in the interaction. */
+export interface NormalizeOptions {
+  /** DISCORD_SPENDER_ROLE_ID: its holders count as the guild's admins. */
+  spenderRoleId?: string;
+}
+
+function base(interaction: Interaction, receivedAt: number, options: NormalizeOptions) {
+  const guildAdmin = isGuildAdmin(interaction, options.spenderRoleId);
   return {
     id: interaction.id,
     updateId: `discord:${interaction.id}`,
@@ -61,6 +69,8 @@ function base(interaction: Interaction, receivedAt: number) {
     addressedToBot: true,
     language: interaction.locale,
     receivedAt,
+    ...(interaction.guildId ? { communityId: interaction.guildId } : {}),
+    senderIsGroupAdmin: async () => guildAdmin,
   };
 }
 
@@ -68,9 +78,10 @@ function base(interaction: Interaction, receivedAt: number) {
 export function normalizeCommand(
   interaction: ChatInputCommandInteraction,
   receivedAt: number,
+  normalize: NormalizeOptions = {},
 ): IncomingMessage {
   const { options, commandName } = interaction;
-  const message = { ...base(interaction, receivedAt), text: '', attachments: [] as Attachment[] };
+  const message = { ...base(interaction, receivedAt, normalize), text: '', attachments: [] as Attachment[] };
   switch (commandName) {
     case 'video':
       message.text = options.getString('prompt', true);
@@ -84,6 +95,9 @@ export function normalizeCommand(
     case 'upload':
       message.attachments = [attachmentOf(options.getAttachment('file', true))];
       return message;
+    case 'token':
+      // An option, never text: Discord shows nobody the option of an ephemeral command.
+      return { ...message, command: { name: commandName, args: options.getString('token') ?? '' } };
     default:
       return { ...message, command: { name: commandName, args: '' } };
   }
@@ -93,8 +107,9 @@ export function normalizeCommand(
 export function normalizeButton(
   interaction: ButtonInteraction,
   receivedAt: number,
+  normalize: NormalizeOptions = {},
 ): IncomingMessage | undefined {
   const action = actionFromButtonKey(interaction.customId);
   if (!action) return undefined;
-  return { ...base(interaction, receivedAt), text: '', action, attachments: [] };
+  return { ...base(interaction, receivedAt, normalize), text: '', action, attachments: [] };
 }

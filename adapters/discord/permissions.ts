@@ -1,23 +1,16 @@
-import type { ButtonInteraction, ChatInputCommandInteraction } from 'discord.js';
-import { actionFromButtonKey } from '../../src/button-keys.js';
-import { SPENDING_COMMANDS } from './commands.js';
-
-/** Whether this interaction starts work that costs credits. */
-export function spendsCredits(interaction: ChatInputCommandInteraction | ButtonInteraction): boolean {
-  return interaction.isChatInputCommand()
-    ? SPENDING_COMMANDS.has(interaction.commandName)
-    : actionFromButtonKey(interaction.customId) === 'export';
-}
+import { type ButtonInteraction, type ChatInputCommandInteraction, PermissionFlagsBits } from 'discord.js';
 
 /**
- * In a guild with a spender role configured, only members holding it may spend credits; everyone may
- * without one, and in DMs (where the user spends on their own behalf).
+ * Whether the member counts as the guild's admin for GROUP_SPENDERS: Manage Server, or the spender role
+ * (DISCORD_SPENDER_ROLE_ID). The core decides what that allows; this only states the fact.
  */
-export function maySpend(
+export function isGuildAdmin(
   interaction: ChatInputCommandInteraction | ButtonInteraction,
   spenderRoleId: string | undefined,
 ): boolean {
-  if (!spenderRoleId || !interaction.inGuild() || !spendsCredits(interaction)) return true;
+  if (!interaction.inGuild()) return false;
+  if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return true;
+  if (!spenderRoleId) return false;
   const { roles } = interaction.member;
   // A cached guild gives a GuildMember; an uncached one (e.g. a user-installed app) the raw role ids.
   return Array.isArray(roles) ? roles.includes(spenderRoleId) : roles.cache.has(spenderRoleId);

@@ -5,6 +5,7 @@ import { Bot, type Context, webhookCallback } from 'grammy';
 import type { Logger } from 'pino';
 import { type ChatPort, chatKey, type HandleMessage } from '../../src/messages.js';
 import { AlbumCollector } from './album.js';
+import { ChatAdmins } from './chat-admins.js';
 import { BOT_COMMANDS } from './commands.js';
 import { createFileOpener } from './files.js';
 import { type MessagePart, normalizeAlbum, normalizeUpdate } from './normalize.js';
@@ -33,6 +34,8 @@ export interface TelegramAdapterOptions {
   albumQuietMs?: number;
   /** Least time between two edits of one message (default 3000 ms). */
   editThrottleMs?: number;
+  /** How long a group's administrator list is trusted (default 5 minutes). */
+  adminCacheMs?: number;
 }
 
 export interface TelegramAdapter {
@@ -85,6 +88,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     editThrottleMs: options.editThrottleMs,
   });
   const openFile = createFileOpener(bot.api, token, apiRoot);
+  const admins = new ChatAdmins(bot.api, options.adminCacheMs);
+  const isChatAdmin = (chatId: number, userId: number) => admins.isAdmin(chatId, userId);
   const albums = new AlbumCollector<MessagePart>(options.albumQuietMs ?? 800);
   const detached = new Set<Promise<void>>();
   let runner: RunnerHandle | undefined;
@@ -134,7 +139,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   guarded.use(sequentialize(conversationOf));
 
   guarded.use(async (ctx) => {
-    const deps = { me: ctx.me, openFile };
+    const deps = { me: ctx.me, openFile, isChatAdmin };
     const message = ctx.album ? normalizeAlbum(ctx.album, deps) : normalizeUpdate(ctx.update, deps);
     if (!message) return;
     // The core keeps the chat's order from the moment it is called; holding the chat here until a render

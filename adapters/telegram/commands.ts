@@ -9,4 +9,8 @@ export const BOT_COMMANDS: BotCommand[] = [
   { command: 'export', description: 'Render and send the video' },
   { command: 'new', description: 'Start a new project' },
   { command: 'cancel', description: 'Cancel the running render' },
+  { command: 'limits', description: 'Show your edits today and the daily limits' },
+  { command: 'account', description: 'Move this work into a registered account' },
+  { command: 'token', description: 'Use your own NemoVideo token (private chat only)' },
+  { command: 'logout', description: 'Forget your own token' },
 ];

@@ -8,6 +8,24 @@ export interface NormalizeDeps {
   me: UserFromGetMe;
   openFile: OpenTelegramFile;
   now?: () => number;
+  /** Whether a user administers a group (getChatAdministrators, cached); without it nobody does. */
+  isChatAdmin?: (chatId: number, userId: number) => Promise<boolean>;
+}
+
+/** Asked only when a rule needs it. A group's anonymous admin posts as the group itself. */
+function groupAdminCheck(
+  chat: { id: number; type: string },
+  sender: Pick<Message, 'from' | 'sender_chat'>,
+  deps: NormalizeDeps,
+): Pick<IncomingMessage, 'senderIsGroupAdmin'> {
+  if (chat.type === 'private') return {};
+  return {
+    senderIsGroupAdmin: async () => {
+      if (sender.sender_chat?.id === chat.id) return true;
+      if (!sender.from || !deps.isChatAdmin) return false;
+      return deps.isChatAdmin(chat.id, sender.from.id);
+    },
+  };
 }
 
 /** One message of an update, remembered with the update it came in (an album is several of these). */
@@ -183,6 +201,7 @@ export function normalizeMessage(part: MessagePart, deps: NormalizeDeps): Incomi
       !isGroup || read.command !== undefined || read.mentioned || isReplyToBot(message, deps.me),
     language: message.from?.language_code,
     receivedAt: (deps.now ?? Date.now)(),
+    ...groupAdminCheck(message.chat, message, deps),
   };
 }
 
@@ -226,6 +245,7 @@ export function normalizeCallbackQuery(
     addressedToBot: true,
     language: query.from.language_code,
     receivedAt: (deps.now ?? Date.now)(),
+    ...groupAdminCheck(carrier.chat, { from: query.from }, deps),
   };
 }
 

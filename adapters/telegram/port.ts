@@ -90,6 +90,15 @@ export function createTelegramPort(options: TelegramPortOptions): ChatPort {
       const { chatId, thread } = destination(chat);
       await api.sendChatAction(chatId, action, thread);
     },
+    async deleteMessage(chat: ChatRef, messageId: string) {
+      try {
+        return await api.deleteMessage(Number(chat.chatId), Number(messageId));
+      } catch (error) {
+        // Too old, or the bot is no admin in the group: the user is told to delete it themselves.
+        if (error instanceof GrammyError && error.error_code === 400) return false;
+        throw error;
+      }
+    },
     sendVideo(chat: ChatRef, video: OutgoingVideo, send?: SendOptions) {
       return sendVideoOrLink({
         api,

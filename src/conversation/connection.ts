@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { NemoClient, NemoSessionRef } from '../nemo/index.js';
+import { type NemoClient, type NemoSessionRef, NemoTokenError } from '../nemo/index.js';
 import type { ChatRecord, Store } from '../store/store.js';
 import { type ChatLock, chatLockFrom } from './chat-lock.js';
 
@@ -81,6 +81,25 @@ export class Connections {
   };
 }
 
+/** Everything tied to the account a chat used: its token and the project that lives on that account. */
+const FORGET_ACCOUNT: Partial<ChatRecord> = {
+  token: undefined,
+  tokenOrigin: undefined,
+  tokenExpiresAt: undefined,
+  clientId: undefined,
+  userId: undefined,
+  sessionId: undefined,
+  taskId: undefined,
+  lastRenderId: undefined,
+  lastVideoUrl: undefined,
+};
+
+/** The user's token; one that cannot be read any more (another key) fails as a rejected token would. */
+function ownTokenOf(record: ChatRecord): string {
+  if (record.token) return record.token;
+  throw new NemoTokenError({ endpoint: 'anonymous-token' });
+}
+
 type SingleFlight = <T extends string>(key: string, work: () => Promise<T>) => Promise<T>;
 type Exclusive = <T>(name: string, work: () => Promise<T>) => Promise<T>;
 
@@ -97,6 +116,28 @@ export class ChatConnection implements NemoSessionRef {
   /** True when the operator's token is used: such a user is registered and tops up instead of registering. */
   get registered(): boolean {
     return Boolean(this.deps.operatorToken);
+  }
+
+  /** True when the user gave this chat their own token (/token): it serves the chat before any other. */
+  async usesOwnToken(): Promise<boolean> {
+    return (await this.record()).tokenOrigin === 'own';
+  }
+
+  /**
+   * /token: the user's own token serves this chat from now on. The chat starts a fresh project, since the
+   * old session belongs to another account.
+   */
+  async useOwnToken(token: string): Promise<void> {
+    await this.exclusive(`token:${this.chatKey}`, () =>
+      this.write({ ...FORGET_ACCOUNT, token, tokenOrigin: 'own' }),
+    );
+    this.deps.log.info({ chatKey: this.chatKey }, 'the user connected their own token');
+  }
+
+  /** /logout: forgets the user's token; the next call gets the operator's or a new anonymous one. */
+  async forgetOwnToken(): Promise<void> {
+    await this.exclusive(`token:${this.chatKey}`, () => this.write(FORGET_ACCOUNT));
+    this.deps.log.info({ chatKey: this.chatKey }, 'the user disconnected their own token');
   }
 
   private memo: Promise<ChatRecord> | undefined;
@@ -126,8 +167,9 @@ export class ChatConnection implements NemoSessionRef {
   }
 
   async token(): Promise<string> {
-    if (this.deps.operatorToken) return this.deps.operatorToken;
     const remembered = await this.record();
+    if (remembered.tokenOrigin === 'own') return ownTokenOf(remembered);
+    if (this.deps.operatorToken) return this.deps.operatorToken;
     if (remembered.token && this.isFresh(remembered)) return remembered.token;
     // Before asking for a new token, look again: another process (or an earlier step) may have stored one
     // since this connection read the record, and refreshing would then throw a good token away.
@@ -144,12 +186,18 @@ export class ChatConnection implements NemoSessionRef {
   }
 
   /** Called on 1001. An anonymous chat gets a new token under a new client id (one token per id per 7 days). */
-  refreshToken(): Promise<string> {
+  async refreshToken(): Promise<string> {
+    const current = await this.freshRecord();
+    if (current.tokenOrigin === 'own') {
+      // Never swapped for an anonymous token behind the user's back: the retry fails and they are asked again.
+      this.deps.log.warn({ chatKey: this.chatKey }, "the backend rejected the user's own token");
+      return ownTokenOf(current);
+    }
     const operatorToken = this.deps.operatorToken;
     if (operatorToken) {
       // Nothing to refresh: the client's one retry will fail again and the user hears "couldn't sign in".
       this.deps.log.error({ chatKey: this.chatKey }, 'the backend rejected the operator token (NEMO_TOKEN)');
-      return Promise.resolve(operatorToken);
+      return operatorToken;
     }
     return this.singleFlight(`token:${this.chatKey}`, async () => {
       const rejected = (await this.freshRecord()).token;

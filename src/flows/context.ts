@@ -23,6 +23,8 @@ export interface FlowServices {
   /** Longest an edit's stream may run (the backend's own limit is 15 minutes). */
   editMaxDurationMs: number;
   metrics?: Metrics;
+  /** Where an edit that cost the backend nothing gives its unit of the daily budget back. */
+  editBudget?: { giveBack(message: IncomingMessage): Promise<void> };
 }
 
 export interface FlowContext extends FlowServices {

@@ -27,7 +27,13 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
   const startedAt = ctx.clock.now();
   const elapsed = () => ctx.clock.now() - startedAt;
   // The timeline before the edit, to tell what changed when the agent says nothing.
-  const draftBefore = (await ctx.nemo.getState(ctx.conn, { signal: ctx.signal })).draft;
+  const draftBefore = await ctx.nemo.getState(ctx.conn, { signal: ctx.signal }).then(
+    (state) => state.draft,
+    async (error: unknown) => {
+      await giveBack(ctx);
+      throw error;
+    },
+  );
   const before = parseDraft(draftBefore);
 
   const progress = await ProgressMessage.forJob(ctx, t.working);
@@ -95,7 +101,8 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
     return;
   }
   if (ending === 'failed-before-start') {
-    // Nothing reached the agent, so nothing was charged and nothing changed.
+    // Nothing reached the agent, so nothing was charged and nothing changed: the day's unit comes back too.
+    await giveBack(ctx);
     await progress.finish(await describeFailure(ctx, failure));
     return;
   }
@@ -151,6 +158,13 @@ async function resultButtons(ctx: FlowContext): Promise<Button[][] | undefined> 
     ctx.log.debug({ err: error }, 'could not read the timeline after an edit; no buttons offered');
     return undefined;
   }
+}
+
+/** The edit never reached the agent: its unit of the daily budget comes back. */
+async function giveBack(ctx: FlowContext): Promise<void> {
+  await ctx.editBudget
+    ?.giveBack(ctx.message)
+    .catch((error: unknown) => ctx.log.warn({ err: error }, 'could not give an edit back'));
 }
 
 function classify(ctx: FlowContext, error: unknown, eventsSeen: number): Ending {

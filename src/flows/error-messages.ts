@@ -24,6 +24,8 @@ export async function userMessageFor(ctx: FlowContext, error: unknown): Promise<
     case 'aborted':
       return undefined;
     case 'token':
+      // The user's own token is never swapped for another: they are asked for it again.
+      if (await ctx.conn.usesOwnToken()) return t.ownTokenRejected;
       // The client already refreshed once (1001) and the retry failed too.
       return t.signInFailed;
     case 'session':
@@ -32,7 +34,7 @@ export async function userMessageFor(ctx: FlowContext, error: unknown): Promise<
       await ctx.store.updateChat(ctx.chatKey, { sessionId: undefined, taskId: undefined });
       return t.sessionGone;
     case 'credits': {
-      if (ctx.conn.registered) return t.noCreditsRegistered;
+      if (ctx.conn.registered || (await ctx.conn.usesOwnToken())) return t.noCreditsRegistered;
       const bindId = (error as { bindId?: string }).bindId ?? (await ctx.conn.record()).userId;
       return t.noCreditsAnonymous(registrationLink(bindId));
     }

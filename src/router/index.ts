@@ -1,2 +1,9 @@
-export { type ActionKind, commandIntent, KEYWORDS, matchKeywordIntent } from './intents.js';
+export {
+  type AccessCommand,
+  type ActionKind,
+  accessCommand,
+  commandIntent,
+  KEYWORDS,
+  matchKeywordIntent,
+} from './intents.js';
 export { type Intent, route } from './router.js';

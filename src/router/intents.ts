@@ -65,6 +65,17 @@ export const KEYWORDS: Readonly<Record<ActionKind, KeywordEntry>> = {
   },
 };
 
+/** Commands about who may spend and on which account; the access gate answers them. */
+export const ACCESS_COMMANDS = ['limits', 'stats', 'token', 'logout', 'account'] as const;
+export type AccessCommand = (typeof ACCESS_COMMANDS)[number];
+
+export function accessCommand(name: string): AccessCommand | undefined {
+  return (ACCESS_COMMANDS as readonly string[]).includes(name) ? (name as AccessCommand) : undefined;
+}
+
+/** A NemoVideo user token pasted anywhere in a message: it is handled as /token, never sent to the AI. */
+export const TOKEN_SHAPE = /\bnmv_usr_[A-Za-z0-9_-]+/;
+
 /** The command whose arguments are free text for the AI (a Discord slash command, `/edit make it brighter`). */
 export const EDIT_COMMAND = 'edit';
 

@@ -1,5 +1,13 @@
 import type { ButtonAction, IncomingMessage } from '../messages.js';
-import { type ActionKind, commandIntent, EDIT_COMMAND, matchKeywordIntent } from './intents.js';
+import {
+  type AccessCommand,
+  type ActionKind,
+  accessCommand,
+  commandIntent,
+  EDIT_COMMAND,
+  matchKeywordIntent,
+  TOKEN_SHAPE,
+} from './intents.js';
 
 /** What the bot should do with one message. */
 export type Intent =
@@ -13,6 +21,8 @@ export type Intent =
   /** `then`: the caption, to send as an edit once the upload is done. */
   | { kind: 'upload'; then?: string }
   | { kind: 'edit'; text: string }
+  /** /limits, /stats, /token <token>, /logout, /account: answered by the access gate. */
+  | { kind: 'access'; command: AccessCommand; args: string }
   | { kind: 'ignore'; reason: 'not-addressed' | 'empty' };
 
 const ACTION_INTENTS: Readonly<Record<ButtonAction, ActionKind>> = {
@@ -39,6 +49,9 @@ export function route(message: IncomingMessage): Intent {
 
   const text = message.text.trim();
   const command = message.command ?? parseCommand(text);
+  // A pasted token (a caption, an edit, a typo of the command) never goes to the AI: it is handled as /token.
+  const pasted = TOKEN_SHAPE.exec(text);
+  if (pasted) return { kind: 'access', command: 'token', args: pasted[0] };
 
   if (message.attachments.length > 0) {
     const then = (command ? command.args : text).trim();
@@ -47,6 +60,8 @@ export function route(message: IncomingMessage): Intent {
   if (command) {
     const name = command.name.toLowerCase();
     const args = command.args.trim();
+    const access = accessCommand(name);
+    if (access) return { kind: 'access', command: access, args };
     if (name === EDIT_COMMAND) return args ? { kind: 'edit', text: args } : { kind: 'help' };
     // An unknown command gets the help, which lists the ones there are.
     return { kind: commandIntent(name) ?? 'help' };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatRecord, Lock, Store } from './store.js';
+import type { ChatRecord, CounterLimit, CountUpResult, Lock, Store } from './store.js';
 
 /** Expired lock and dedup entries are dropped lazily, at most this often, so idle memory stays bounded. */
 const SWEEP_EVERY_MS = 60_000;
@@ -13,6 +13,8 @@ export class MemoryStore implements Store {
   readonly #chats = new Map<string, ChatRecord>();
   readonly #locks = new Map<string, { token: string; expiresAt: number }>();
   readonly #seen = new Map<string, number>();
+  readonly #buckets = new Map<string, { expiresAt: number; counters: Map<string, number> }>();
+  readonly #kept = new Map<string, string>();
   #nextSweepAt = 0;
   #closed = false;
 
@@ -68,6 +70,55 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async countUp(
+    bucket: string,
+    counters: readonly CounterLimit[],
+    expiresAt: number,
+  ): Promise<CountUpResult> {
+    const now = this.#sweep();
+    let held = this.#buckets.get(bucket);
+    if (!held || held.expiresAt <= now) {
+      held = { expiresAt, counters: new Map() };
+      this.#buckets.set(bucket, held);
+    }
+    held.expiresAt = expiresAt;
+    const current = counters.map((c) => held.counters.get(c.field) ?? 0);
+    if (counters.some((c, i) => c.limit > 0 && current[i]! >= c.limit))
+      return { granted: false, counts: current };
+    const counts = counters.map((c, i) => {
+      const next = current[i]! + 1;
+      held.counters.set(c.field, next);
+      return next;
+    });
+    return { granted: true, counts };
+  }
+
+  async countDown(bucket: string, fields: readonly string[]): Promise<void> {
+    const now = this.#sweep();
+    const held = this.#buckets.get(bucket);
+    if (!held || held.expiresAt <= now) return;
+    for (const field of fields) {
+      const value = held.counters.get(field) ?? 0;
+      if (value > 0) held.counters.set(field, value - 1);
+    }
+  }
+
+  async readCounters(bucket: string, fields?: readonly string[]): Promise<Record<string, number>> {
+    const now = this.#sweep();
+    const held = this.#buckets.get(bucket);
+    const live = held && held.expiresAt > now ? held.counters : new Map<string, number>();
+    if (fields) return Object.fromEntries(fields.map((f) => [f, live.get(f) ?? 0]));
+    return Object.fromEntries(live);
+  }
+
+  async keepFirst(name: string, value: string): Promise<string> {
+    this.#assertOpen();
+    const kept = this.#kept.get(name);
+    if (kept !== undefined) return kept;
+    this.#kept.set(name, value);
+    return value;
+  }
+
   async ping(): Promise<void> {
     this.#assertOpen();
   }
@@ -77,6 +128,8 @@ export class MemoryStore implements Store {
     this.#chats.clear();
     this.#locks.clear();
     this.#seen.clear();
+    this.#buckets.clear();
+    this.#kept.clear();
   }
 
   /** Using a closed store is a bug, as with a closed Redis connection. */
@@ -92,6 +145,7 @@ export class MemoryStore implements Store {
     this.#nextSweepAt = now + SWEEP_EVERY_MS;
     for (const [name, lock] of this.#locks) if (lock.expiresAt <= now) this.#locks.delete(name);
     for (const [id, expiresAt] of this.#seen) if (expiresAt <= now) this.#seen.delete(id);
+    for (const [name, bucket] of this.#buckets) if (bucket.expiresAt <= now) this.#buckets.delete(name);
     return now;
   }
 }

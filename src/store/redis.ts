@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { ChatRecord, Lock, Store } from './store.js';
+import type { ChatRecord, CounterLimit, CountUpResult, Lock, Store } from './store.js';
 
 export interface RedisStoreOptions {
   /** `redis://[:password@]host:port[/db]`; may hold a password, so it is never logged. */
@@ -39,11 +39,42 @@ const EXTEND_LOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
 
+/**
+ * ARGV: expiry (ms since epoch), then field/limit pairs. Raises every field by one unless one is at its limit
+ * (0 = none); returns {1 or 0, counts...}. All or nothing, in one step, so two processes never overspend.
+ */
+const COUNT_UP = `
+local n = (#ARGV - 1) / 2
+local counts = {}
+local full = false
+for i = 1, n do
+  local limit = tonumber(ARGV[2 * i + 1])
+  counts[i] = tonumber(redis.call('HGET', KEYS[1], ARGV[2 * i]) or '0')
+  if limit > 0 and counts[i] >= limit then full = true end
+end
+if full then
+  table.insert(counts, 1, 0)
+  return counts
+end
+for i = 1, n do counts[i] = redis.call('HINCRBY', KEYS[1], ARGV[2 * i], 1) end
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+table.insert(counts, 1, 1)
+return counts`;
+
+/** Takes one off each field that is above zero. */
+const COUNT_DOWN = `
+for i = 1, #ARGV do
+  if tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0') > 0 then redis.call('HINCRBY', KEYS[1], ARGV[i], -1) end
+end
+return 1`;
+
 /** The commands `defineCommand` adds; ioredis cannot type them itself. */
 interface StoreScripts {
   updateChat(key: string, ...args: string[]): Promise<number>;
   releaseLock(key: string, token: string): Promise<number>;
   extendLock(key: string, token: string, ttlMs: number): Promise<number>;
+  countUp(key: string, ...args: string[]): Promise<number[]>;
+  countDown(key: string, ...fields: string[]): Promise<number>;
 }
 
 /**
@@ -60,6 +91,8 @@ export class RedisStore implements Store {
     redis.defineCommand('updateChat', { numberOfKeys: 1, lua: UPDATE_CHAT });
     redis.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK });
     redis.defineCommand('extendLock', { numberOfKeys: 1, lua: EXTEND_LOCK });
+    redis.defineCommand('countUp', { numberOfKeys: 1, lua: COUNT_UP });
+    redis.defineCommand('countDown', { numberOfKeys: 1, lua: COUNT_DOWN });
     this.#redis = redis as Redis & StoreScripts;
   }
 
@@ -116,11 +149,42 @@ export class RedisStore implements Store {
     return (await this.#redis.set(`seen:${id}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
 
-  /** Waits for queued commands, then closes the connection. Safe to call twice. */
+  async countUp(
+    bucket: string,
+    counters: readonly CounterLimit[],
+    expiresAt: number,
+  ): Promise<CountUpResult> {
+    const args = counters.flatMap((c) => [c.field, String(c.limit)]);
+    const [granted, ...counts] = await this.#redis.countUp(`count:${bucket}`, String(expiresAt), ...args);
+    return { granted: granted === 1, counts: counts.map(Number) };
+  }
+
+  async countDown(bucket: string, fields: readonly string[]): Promise<void> {
+    if (fields.length > 0) await this.#redis.countDown(`count:${bucket}`, ...fields);
+  }
+
+  async readCounters(bucket: string, fields?: readonly string[]): Promise<Record<string, number>> {
+    const key = `count:${bucket}`;
+    if (!fields) {
+      const all = await this.#redis.hgetall(key);
+      return Object.fromEntries(Object.entries(all).map(([f, v]) => [f, Number(v)]));
+    }
+    if (fields.length === 0) return {};
+    const values = await this.#redis.hmget(key, ...fields);
+    return Object.fromEntries(fields.map((f, i) => [f, Number(values[i] ?? 0)]));
+  }
+
+  async keepFirst(name: string, value: string): Promise<string> {
+    // SET NX GET (Redis 7): one round trip that both claims the name and reads what was there.
+    const previous = await this.#redis.call('SET', `meta:${name}`, value, 'NX', 'GET');
+    return typeof previous === 'string' ? previous : value;
+  }
+
   async ping(): Promise<void> {
     await this.#redis.ping();
   }
 
+  /** Waits for queued commands, then closes the connection. Safe to call twice. */
   close(): Promise<void> {
     this.#closed ??= this.#redis.quit().then(
       () => undefined,

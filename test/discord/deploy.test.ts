@@ -48,6 +48,11 @@ describe('discord command registration', () => {
       'new',
       'cancel',
       'help',
+      'limits',
+      'account',
+      'token',
+      'logout',
+      'stats',
     ]);
     expect(count).toBe(names.length);
     const video = (
@@ -68,7 +73,7 @@ describe('discord command registration', () => {
       DISCORD_API_ROOT: fake.apiRoot,
       DISCORD_GUILD_ID: GUILD,
     });
-    expect(stdout).toContain(`Registered 9 slash commands in guild ${GUILD}`);
+    expect(stdout).toContain(`Registered 14 slash commands in guild ${GUILD}`);
     const put = await fake.waitFor(
       (c) => c.route === `/applications/${fake.applicationId}/guilds/${GUILD}/commands`,
     );

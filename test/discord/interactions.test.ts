@@ -163,8 +163,10 @@ describe('discord adapter: receiving interactions', () => {
   });
 });
 
-describe('discord adapter: who may spend credits', () => {
+describe('discord adapter: the facts the core decides who may spend by', () => {
   const spenderRole = '500000000000000001';
+  /** A member's permissions without Manage Server (View Channel and Send Messages only). */
+  const plainMember = String((1n << 10n) | (1n << 11n));
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ adapter: { spenderRoleId: spenderRole } });
@@ -173,69 +175,70 @@ describe('discord adapter: who may spend credits', () => {
     await h.close();
   });
 
-  it('refuses /video to a guild member without the role, ephemerally, without calling the core', async () => {
-    const before = h.received.length;
-    const sent = h.fake.sendInteraction({
+  it('hands every interaction to the core, naming its guild, and no longer refuses anything itself', async () => {
+    const handled = h.nextMessage(async (message) => message.senderIsGroupAdmin?.());
+    h.fake.sendInteraction({
       type: 'command',
       name: 'video',
       options: { prompt: 'x' },
       roles: [],
+      memberPermissions: plainMember,
     });
-    const reply = await h.fake.waitFor((c) => c.route === `/interactions/${sent.id}/${sent.token}/callback`);
-    expect(reply.body).toMatchObject({
-      type: InteractionResponseType.ChannelMessageWithSource,
-      data: { flags: MessageFlags.Ephemeral },
-    });
-    expect(reply.body.data.content).toMatch(/role/);
-    expect(reply.pings).toEqual({ everyone: false, users: [], roles: [] });
-    expect(h.received.length).toBe(before);
+    const { message, result } = await handled;
+    expect(message.text).toBe('x');
+    expect(message.communityId).toBe(DEFAULT_GUILD_ID);
+    expect(result).toBe(false);
   });
 
-  it('refuses the export button too, but lets anyone check credits', async () => {
-    const before = h.received.length;
-    const sent = h.fake.sendInteraction({
+  it('counts the spender role and Manage Server as a guild admin', async () => {
+    const withRole = h.nextMessage(async (message) => message.senderIsGroupAdmin?.());
+    h.fake.sendInteraction({
       type: 'button',
       customId: 'a:export',
-      roles: ['500000000000000009'],
-    });
-    const reply = await h.fake.waitFor((c) => c.route === `/interactions/${sent.id}/${sent.token}/callback`);
-    expect(reply.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
-    expect(h.received.length).toBe(before);
-
-    const credits = h.nextMessage();
-    h.fake.sendInteraction({ type: 'command', name: 'credits', roles: [] });
-    expect((await credits).message.command?.name).toBe('credits');
-  });
-
-  it('lets members with the role spend, and anyone in a DM', async () => {
-    const member = h.nextMessage();
-    h.fake.sendInteraction({
-      type: 'command',
-      name: 'video',
-      options: { prompt: 'ok' },
       roles: [spenderRole],
+      memberPermissions: plainMember,
     });
-    expect((await member).message.text).toBe('ok');
+    expect((await withRole).result).toBe(true);
 
-    const dm = h.nextMessage();
-    h.fake.sendInteraction({ type: 'command', name: 'export', guildId: null });
-    expect((await dm).message.command?.name).toBe('export');
+    const manager = h.nextMessage(async (message) => message.senderIsGroupAdmin?.());
+    h.fake.sendInteraction({ type: 'command', name: 'export', roles: [] });
+    expect((await manager).result).toBe(true);
   });
 
   it('reads roles from the raw member when the guild is not cached', async () => {
     await h.close();
     h = await startHarness({ adapter: { spenderRoleId: spenderRole }, fake: { announceGuilds: false } });
-    const allowed = h.nextMessage();
+    const allowed = h.nextMessage(async (message) => message.senderIsGroupAdmin?.());
     h.fake.sendInteraction({
       type: 'command',
       name: 'export',
       roles: [spenderRole],
+      memberPermissions: plainMember,
       guildId: DEFAULT_GUILD_ID,
     });
-    expect((await allowed).message.command?.name).toBe('export');
+    expect((await allowed).result).toBe(true);
 
-    const sent = h.fake.sendInteraction({ type: 'command', name: 'export', roles: [] });
-    const reply = await h.fake.waitFor((c) => c.route === `/interactions/${sent.id}/${sent.token}/callback`);
-    expect(reply.body.data.flags).toBe(MessageFlags.Ephemeral);
+    const refused = h.nextMessage(async (message) => message.senderIsGroupAdmin?.());
+    h.fake.sendInteraction({ type: 'command', name: 'export', roles: [], memberPermissions: plainMember });
+    expect((await refused).result).toBe(false);
+  });
+
+  it('takes /token as an option, deferred ephemerally, so only the user sees it', async () => {
+    const handled = h.nextMessage();
+    const sent = h.fake.sendInteraction({
+      type: 'command',
+      name: 'token',
+      options: { token: 'nmv_usr_own_account_token' },
+      guildId: null,
+    });
+    const { message } = await handled;
+    expect(message.command).toEqual({ name: 'token', args: 'nmv_usr_own_account_token' });
+    expect(message.isGroup).toBe(false);
+    expect(message.communityId).toBeUndefined();
+    const defer = await h.fake.waitFor((c) => c.route === `/interactions/${sent.id}/${sent.token}/callback`);
+    expect(defer.body).toMatchObject({
+      type: InteractionResponseType.DeferredChannelMessageWithSource,
+      data: { flags: MessageFlags.Ephemeral },
+    });
   });
 });

@@ -194,6 +194,27 @@ describe('route: commands', () => {
   });
 });
 
+describe('route: access commands', () => {
+  it('sends /limits, /stats, /token, /logout and /account to the access gate, with their arguments', () => {
+    expect(route(message('/limits'))).toEqual({ kind: 'access', command: 'limits', args: '' });
+    expect(route(message('/stats@NemoBot'))).toEqual({ kind: 'access', command: 'stats', args: '' });
+    expect(route(message('/logout'))).toEqual({ kind: 'access', command: 'logout', args: '' });
+    expect(route(message('/account'))).toEqual({ kind: 'access', command: 'account', args: '' });
+    expect(route(message('', { command: { name: 'token', args: ' nmv_usr_abc123 ' } }))).toEqual({
+      kind: 'access',
+      command: 'token',
+      args: 'nmv_usr_abc123',
+    });
+  });
+
+  it('never sends a pasted token to the AI: an edit, a caption or /edit holding one is /token', () => {
+    const asToken = { kind: 'access', command: 'token', args: 'nmv_usr_abc123' };
+    expect(route(message('here is my token nmv_usr_abc123 thanks'))).toEqual(asToken);
+    expect(route(message('/edit nmv_usr_abc123'))).toEqual(asToken);
+    expect(route(message('nmv_usr_abc123', { attachments: [video] }))).toEqual(asToken);
+  });
+});
+
 describe('route: buttons, files, groups, empty', () => {
   it.each<[ButtonAction, Intent['kind']]>([
     ['export', 'export'],

@@ -157,6 +157,75 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       });
     });
 
+    it('counts up to a limit, all counters or none, and reads them back', async () => {
+      const store = await open();
+      const day = Date.now() + 60_000;
+      const counters = [
+        { field: 'user:a', limit: 2 },
+        { field: 'chat:c', limit: 3 },
+        { field: 'total', limit: 0 },
+      ];
+      expect(await store.countUp('edits', counters, day)).toEqual({ granted: true, counts: [1, 1, 1] });
+      expect(await store.countUp('edits', counters, day)).toEqual({ granted: true, counts: [2, 2, 2] });
+      // user:a is at its limit: nothing moves, the counts are reported as they are.
+      expect(await store.countUp('edits', counters, day)).toEqual({ granted: false, counts: [2, 2, 2] });
+      // Another user in the same chat takes the chat's last unit.
+      const other = [{ field: 'user:b', limit: 2 }, counters[1]!, counters[2]!];
+      expect(await store.countUp('edits', other, day)).toEqual({ granted: true, counts: [1, 3, 3] });
+      expect(await store.countUp('edits', other, day)).toMatchObject({ granted: false });
+      expect(await store.readCounters('edits', ['user:a', 'chat:c', 'nobody'])).toEqual({
+        'user:a': 2,
+        'chat:c': 3,
+        nobody: 0,
+      });
+      expect(await store.readCounters('edits')).toEqual({ 'user:a': 2, 'user:b': 1, 'chat:c': 3, total: 3 });
+      expect(await store.readCounters('other bucket')).toEqual({});
+    });
+
+    it('never lets concurrent callers past a limit', async () => {
+      const store = await open();
+      const tries = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          store.countUp('race', [{ field: 'user:a', limit: 5 }], Date.now() + 60_000),
+        ),
+      );
+      expect(tries.filter((t) => t.granted)).toHaveLength(5);
+      expect(await store.readCounters('race', ['user:a'])).toEqual({ 'user:a': 5 });
+    });
+
+    it('gives a unit back, never below zero', async () => {
+      const store = await open();
+      const counters = [{ field: 'user:a', limit: 1 }];
+      await store.countUp('edits', counters, Date.now() + 60_000);
+      expect((await store.countUp('edits', counters, Date.now() + 60_000)).granted).toBe(false);
+      await store.countDown('edits', ['user:a', 'never-counted']);
+      await store.countDown('edits', ['user:a']);
+      expect(await store.readCounters('edits', ['user:a', 'never-counted'])).toEqual({
+        'user:a': 0,
+        'never-counted': 0,
+      });
+      expect((await store.countUp('edits', counters, Date.now() + 60_000)).granted).toBe(true);
+    });
+
+    it('drops a bucket once it has expired', async () => {
+      const store = await open();
+      await store.countUp('short', [{ field: 'user:a', limit: 1 }], Date.now() + 40);
+      await vi.waitFor(async () => expect(await store.readCounters('short')).toEqual({}), {
+        timeout: 5_000,
+        interval: 20,
+      });
+      expect(
+        (await store.countUp('short', [{ field: 'user:a', limit: 1 }], Date.now() + 60_000)).granted,
+      ).toBe(true);
+    });
+
+    it('keeps the first value stored under a name', async () => {
+      const store = await open();
+      expect(await store.keepFirst('seal-check', 'first')).toBe('first');
+      expect(await store.keepFirst('seal-check', 'second')).toBe('first');
+      expect(await store.keepFirst('other', 'second')).toBe('second');
+    });
+
     it('answers ping while open and fails it after close (health check)', async () => {
       const store = await makeStore();
       await expect(store.ping()).resolves.toBeUndefined();

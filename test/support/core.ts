@@ -6,8 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { inject } from 'vitest';
+import { SealedStore } from '../../src/access/sealed-store.js';
+import { TokenSealer } from '../../src/access/sealer.js';
 import { type Bot, createBot } from '../../src/bot.js';
-import type { SkillName } from '../../src/config.js';
+import type { AccessConfig, SkillName } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { NemoClient } from '../../src/nemo/index.js';
 import { profileFor, type SkillProfile } from '../../src/profiles.js';
@@ -18,8 +20,16 @@ import { type Emulator, type EmulatorOptions, startEmulator } from '../fakes/nem
 export interface CoreOptions {
   /** Emulator options over fast test defaults (renders of 100 ms a step, every edit answering). */
   emulator?: EmulatorOptions;
-  /** Key prefix in Redis; a random suffix is added so runs never share state. */
+  /** Key prefix in Redis; a random suffix is added so runs never share state (unless `sharedKeyPrefix`). */
   keyPrefix: string;
+  /** Use `keyPrefix` as it is: a second core (a restart, another process) sees the first one's state. */
+  sharedKeyPrefix?: boolean;
+  /** An emulator another core started (and closes): two bot processes talking to one backend. */
+  sharedEmulator?: Emulator;
+  /** ALLOWED_*, ADMIN_USERS, GROUP_SPENDERS, daily edits; default: open. */
+  access?: AccessConfig;
+  /** TOKEN_ENCRYPTION_KEY: the store seals tokens, as the app's does. */
+  tokenKey?: Buffer;
   skill?: SkillName;
   operatorToken?: string;
   progressIntervalMs?: number;
@@ -45,14 +55,16 @@ export interface Core {
 }
 
 export async function startCore(options: CoreOptions): Promise<Core> {
-  const emulator = await startEmulator({
-    renderStepMs: 100,
-    editDelayMs: 2,
-    heartbeatMs: 10,
-    noTextRatio: 0,
-    ...options.emulator,
-    operatorTokens: options.operatorToken ? [options.operatorToken] : options.emulator?.operatorTokens,
-  });
+  const emulator =
+    options.sharedEmulator ??
+    (await startEmulator({
+      renderStepMs: 100,
+      editDelayMs: 2,
+      heartbeatMs: 10,
+      noTextRatio: 0,
+      ...options.emulator,
+      operatorTokens: options.operatorToken ? [options.operatorToken] : options.emulator?.operatorTokens,
+    }));
   const logLines: string[] = [];
   const log = createLogger({
     level: 'debug',
@@ -64,11 +76,14 @@ export async function startCore(options: CoreOptions): Promise<Core> {
       },
     }),
   });
-  const store = await createStore({
+  const redisStore = await createStore({
     redisUrl: inject('redisUrl'),
-    keyPrefix: `${options.keyPrefix}:${randomUUID()}:`,
+    keyPrefix: options.sharedKeyPrefix ? options.keyPrefix : `${options.keyPrefix}:${randomUUID()}:`,
     logger: log,
   });
+  // The app always wraps its store so; without a key it only keeps sealed values from being sent as tokens.
+  const store = new SealedStore(redisStore, options.tokenKey ? new TokenSealer(options.tokenKey) : undefined);
+  await store.verifyKey();
   const profile = profileFor(options.skill ?? 'video-models');
   const nemo = new NemoClient({
     baseUrl: emulator.url,
@@ -86,6 +101,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     operatorToken: options.operatorToken,
     progressIntervalMs: options.progressIntervalMs ?? 200,
     editMaxDurationMs: options.editMaxDurationMs,
+    ...(options.access ? { access: options.access } : {}),
   });
   return {
     emulator,
@@ -98,7 +114,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     async close() {
       await bot.close();
       await store.close();
-      await emulator.close();
+      if (!options.sharedEmulator) await emulator.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 /** What must never reach a user: a token, or raw JSON from the backend. */
 
-const TOKEN_SHAPES = [/nmv_usr_\w+/, /\bclm_\w{6,}/, /\bBearer\s+\S+/i];
+// A claim token is shown on purpose only inside the claim link that /account gives (`…/claim?ct=clm_…`).
+const TOKEN_SHAPES = [/nmv_usr_\w+/, /(?<!\?ct=)\bclm_\w{6,}/, /\bBearer\s+\S+/i];
 
 /** Text that is a JSON object/array, or holds a JSON object (`{"`). */
 export function looksLikeRawJson(text: string): boolean {

@@ -16,7 +16,19 @@ describe('telegram normalization (real grammY bot against the fake Bot API)', ()
   it('registers the command menu on start', async () => {
     const call = await h.fake.waitFor('setMyCommands');
     const names = (call.params.commands as { command: string }[]).map((c) => c.command);
-    expect(names).toEqual(['start', 'help', 'credits', 'status', 'export', 'new', 'cancel']);
+    expect(names).toEqual([
+      'start',
+      'help',
+      'credits',
+      'status',
+      'export',
+      'new',
+      'cancel',
+      'limits',
+      'account',
+      'token',
+      'logout',
+    ]);
   });
 
   it('a private text is addressed to the bot, with sender, language and update id', async () => {

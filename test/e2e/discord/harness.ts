@@ -16,13 +16,15 @@ import {
   startFakeDiscord,
 } from '../../fakes/discord/server.js';
 import type { EmulatedRender, Emulator, EmulatorOptions } from '../../fakes/nemo/emulator.js';
-import { startCore } from '../../support/core.js';
+import { type CoreOptions, startCore } from '../../support/core.js';
 
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 export interface E2EOptions {
   fake?: FakeDiscordOptions;
-  adapter?: Pick<DiscordAdapterOptions, 'interactionTokenLifetimeMs' | 'editThrottleMs'>;
+  adapter?: Pick<DiscordAdapterOptions, 'interactionTokenLifetimeMs' | 'editThrottleMs' | 'spenderRoleId'>;
+  /** Access rules or a token key for the core. */
+  core?: Pick<CoreOptions, 'access' | 'tokenKey'>;
   emulator?: EmulatorOptions;
   /** PROGRESS_INTERVAL_MS: also the job length past which the final answer pings the requester. */
   progressIntervalMs?: number;
@@ -58,6 +60,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     // Every test opens its own conversation, each with its own anonymous token.
     emulator: { tokensPerIpPer7Days: 100, ...options.emulator },
     progressIntervalMs: options.progressIntervalMs ?? 200,
+    ...options.core,
   });
   const { emulator, store, bot, log, logLines } = core;
   const fake = await startFakeDiscord({ heartbeatIntervalMs: 250, waitTimeoutMs: 10_000, ...options.fake });

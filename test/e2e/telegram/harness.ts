@@ -14,7 +14,7 @@ import type { IncomingMessage } from '../../../src/messages.js';
 import type { Store } from '../../../src/store/store.js';
 import type { EmulatedSession, Emulator } from '../../fakes/nemo/emulator.js';
 import { type FakeTelegram, startFakeTelegram } from '../../fakes/telegram/server.js';
-import { startCore } from '../../support/core.js';
+import { type CoreOptions, startCore } from '../../support/core.js';
 import { findLeaks } from '../../support/leaks.js';
 
 export const TOKEN = '7012345678:AAE2E-bot_token-0123456789abcdefghijk';
@@ -29,6 +29,8 @@ export interface E2EOptions {
   noTextRatio?: number;
   /** Receive updates by webhook, on a loopback HTTP server, with this secret (default: long polling). */
   webhookSecret?: string;
+  /** Core settings over the harness's own: access rules, a token key, a shared Redis prefix or emulator. */
+  core?: Partial<CoreOptions>;
 }
 
 export interface E2E {
@@ -83,6 +85,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     keyPrefix: 'e2e-telegram',
     emulator: { editDelayMs: 5, heartbeatMs: 20, noTextRatio: options.noTextRatio ?? 0 },
     knownSecrets: [TOKEN],
+    ...options.core,
   });
   const { emulator, store, bot, log, logLines } = core;
   const telegram = await startFakeTelegram({

@@ -52,6 +52,8 @@ export interface InteractionContextInput {
   threadParentId?: string;
   /** Role ids of the member (guild only). */
   roles?: string[];
+  /** The member's permission bits in the channel, as a decimal string (guild only; default: all of them). */
+  memberPermissions?: string;
   locale?: string;
   attachmentSizeLimit?: number;
 }
@@ -88,7 +90,11 @@ export function apiUser(user: FakeUser, bot = false): APIUser {
   };
 }
 
-export function apiMember(user: APIUser, roles: string[]): APIGuildMember & { permissions: string } {
+export function apiMember(
+  user: APIUser,
+  roles: string[],
+  permissions = ALL_PERMISSIONS,
+): APIGuildMember & { permissions: string } {
   return {
     user,
     roles,
@@ -101,7 +107,7 @@ export function apiMember(user: APIUser, roles: string[]): APIGuildMember & { pe
     flags: 0 as GuildMemberFlags,
     pending: false,
     communication_disabled_until: null,
-    permissions: ALL_PERMISSIONS,
+    permissions,
   };
 }
 
@@ -292,7 +298,7 @@ export function apiInteraction(input: {
         guild_id: guildId,
         guild: { id: guildId, locale: 'en-US' as Locale, features: [] },
         guild_locale: 'en-US' as Locale,
-        member: apiMember(user, input.roles),
+        member: apiMember(user, input.roles, spec.memberPermissions),
         context: InteractionContextType.Guild,
         authorizing_integration_owners: { [ApplicationIntegrationType.GuildInstall]: guildId },
       }

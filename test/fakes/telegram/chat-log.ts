@@ -19,4 +19,9 @@ export class ChatLog {
   find(chatId: number, messageId: number): Message | undefined {
     return this.messages.get(`${chatId}:${messageId}`);
   }
+
+  /** Removes a message (deleteMessage); false when there was none. */
+  delete(chatId: number, messageId: number): boolean {
+    return this.messages.delete(`${chatId}:${messageId}`);
+  }
 }

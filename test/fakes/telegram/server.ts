@@ -105,6 +105,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
   const vanished = new Map<string, 'getFile' | 'download'>();
   let webhook: { url: string; secret?: string } | undefined;
   let myCommands: unknown[] = [];
+  /** Each group's administrators by user id; the bot may delete others' messages only where it is one. */
+  const administrators = new Map<number, Set<number>>();
 
   function checkText(text: unknown, name: 'message text' | 'caption', max: number): string {
     if (typeof text !== 'string' || text.trim() === '') {
@@ -322,6 +324,27 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
       return true;
     },
     getMyCommands: () => myCommands,
+    getChatAdministrators: (params) => {
+      const chatId = targetChat(params);
+      if (chatId > 0) throw bad('there are no administrators in the private chat');
+      return [...(administrators.get(chatId) ?? [])].map((id) => ({
+        status: 'administrator',
+        user: id === botUser.id ? botUser : { id, is_bot: false, first_name: `Admin ${id}` },
+        can_be_edited: false,
+        is_anonymous: false,
+      }));
+    },
+    deleteMessage: (params) => {
+      const chatId = targetChat(params);
+      const messageId = Number(params.message_id);
+      const message = log.find(chatId, messageId);
+      if (!message) throw bad('message to delete not found');
+      const own = message.from?.id === botUser.id;
+      if (chatId < 0 && !own && !administrators.get(chatId)?.has(botUser.id))
+        throw bad("message can't be deleted");
+      log.delete(chatId, messageId);
+      return true;
+    },
     setWebhook: (params) => {
       const url = String(params.url ?? '');
       if (url === '') {
@@ -495,6 +518,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
      */
     vanishFile(fileId: string, at: 'getFile' | 'download' = 'getFile'): void {
       vanished.set(fileId, at);
+    },
+    /** Makes these users (the bot's id included, to let it delete messages) the group's administrators. */
+    setAdministrators(chatId: number, userIds: number[]): void {
+      administrators.set(chatId, new Set(userIds));
     },
     /** The next `times` calls of `method` fail with this error (e.g. 429 with parameters.retry_after). */
     failNext(method: string, failure: ApiFailure, times = 1): void {
