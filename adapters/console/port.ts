@@ -5,10 +5,11 @@
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Dispatcher, request } from 'undici';
+import { safeFileName } from '../../src/file-names.js';
 import type { Logger } from '../../src/logger.js';
 import type {
   Button,
@@ -88,7 +89,8 @@ export class ConsolePort implements ChatPort {
 
   private async download(video: OutgoingVideo): Promise<string> {
     await mkdir(this.downloadDir, { recursive: true });
-    const path = join(this.downloadDir, basename(video.fileName));
+    // The name holds a backend id: never a path out of the folder, a control character or an over-long name.
+    const path = join(this.downloadDir, safeFileName(video.fileName, 'video.mp4'));
     const response = await request(
       video.url,
       this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {},

@@ -2,6 +2,7 @@
  * "export" / "导出" / "send me the video": render the timeline and deliver the MP4. Export is free, but an
  * empty timeline has nothing to render, so that is refused before anything starts.
  */
+import { safeFileName } from '../file-names.js';
 import { deliverOnce } from '../jobs/delivery.js';
 import type { Button } from '../messages.js';
 import { isExportable, parseDraft, timelineLengthMs } from '../nemo/draft.js';
@@ -79,7 +80,8 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
         ctx.chat,
         {
           url: outputUrl,
-          fileName: `${slug(draft.title) || 'video'}-${id}.mp4`,
+          // The render id is the backend's text: made safe like any outside name.
+          fileName: safeFileName(`${slug(draft.title) || 'video'}-${id}.mp4`, 'video.mp4'),
           size: done.sizeBytes,
           durationSec: done.durationSec ?? (lengthMs === undefined ? undefined : lengthMs / 1000),
           width: draft.width,

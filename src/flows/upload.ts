@@ -6,6 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
+import { safeFileName } from '../file-names.js';
 import { type Attachment, AttachmentUnavailableError } from '../messages.js';
 import type { UploadSource } from '../nemo/index.js';
 import { type AcceptedExtension, acceptedExtensionOf, formatAcceptedList } from '../profiles.js';
@@ -39,7 +40,7 @@ export async function uploadFlow(
   const platformLimited = ctx.port.limits.maxDownloadBytes < ctx.profile.maxUploadBytes;
   const accepted: CheckedFile[] = [];
   try {
-    for (const attachment of attachments) {
+    for (const attachment of attachments.map(withSafeName)) {
       const checked = await checkFile(ctx, attachment, limit, platformLimited);
       if (checked) accepted.push(checked);
     }
@@ -201,6 +202,15 @@ function unavailableText(
   return error.reason === 'too-large'
     ? ctx.t.uploadTooLarge(name, Math.min(limit, error.limitBytes ?? limit), true)
     : ctx.t.uploadUnavailable(name);
+}
+
+/**
+ * The attachment under a name safe to show, to send to the backend and to log: a name is the user's text
+ * (path tricks, control characters, right-to-left marks, 300 characters).
+ */
+function withSafeName(attachment: Attachment): Attachment {
+  const name = safeFileName(attachment.name, `${attachment.kind}.bin`);
+  return name === attachment.name ? attachment : { ...attachment, name };
 }
 
 /** Keeps the user's name but makes its extension match the bytes, as the backend checks both. */

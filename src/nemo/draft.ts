@@ -4,6 +4,8 @@
  * several spellings are accepted and anything unreadable is left out rather than failing.
  */
 
+import { withoutControls } from '../file-names.js';
+
 export type TrackKind = 'video' | 'audio' | 'text' | 'other';
 
 export interface Segment {
@@ -58,9 +60,10 @@ function asAmount(value: unknown): number | undefined {
   return typeof number === 'number' && Number.isFinite(number) && number >= 0 ? number : undefined;
 }
 
+/** Labels are shown in chat lines: no control characters or display-reordering marks from the backend. */
 function asText(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const text = value.replace(/\s+/g, ' ').trim();
+  const text = withoutControls(value).replace(/\s+/g, ' ').trim();
   return text || undefined;
 }
 
