@@ -15,7 +15,7 @@ import {
 import { runFfmpeg } from '../fixtures/ffmpeg.js';
 import { type EngineHarness, edit, makeFlatClip, startEngineHarness, uploadFiles } from './support.js';
 
-describe('local engine API', () => {
+describe('local engine API', { timeout: 120_000 }, () => {
   let h: EngineHarness;
   beforeAll(async () => {
     h = await startEngineHarness();
@@ -76,7 +76,7 @@ describe('local engine API', () => {
   });
 });
 
-describe('the data folder size cap', () => {
+describe('the data folder size cap', { timeout: 120_000 }, () => {
   it('refuses an upload that cannot fit (4002)', async () => {
     const h = await startEngineHarness({ maxBytes: 0 });
     try {

@@ -70,5 +70,5 @@ describe('NEMO_ENGINE=local npm start', () => {
     expect(info.videoCodec).toBe('h264');
     expect(10 - info.durationSec).toBeGreaterThan(3.5);
     expect(await silences(output)).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 });
