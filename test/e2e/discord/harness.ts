@@ -97,7 +97,9 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     logLines,
     globalAgent: globalDispatcher.agent,
     newChannel: () => String(400_000_000_000_100_000n + BigInt(++channelCount)),
-    interact(input) {
+    async interact(input) {
+      // A loaded machine can make discord.js miss a heartbeat ACK and reconnect: send once it is back.
+      await fake.whenIdentified();
       return new Promise<SentInteraction>((resolve, reject) => {
         // The gateway delivers the interaction after this tick, so the waiter is in place in time.
         const sent = fake.sendInteraction(input);
