@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { createDiscordAdapter, type DiscordAdapterOptions } from '../../adapters/discord/client.js';
 import type { ChatPort, IncomingMessage } from '../../src/messages.js';
 import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../fakes/discord/server.js';
+import { projectUndiciAsGlobalDispatcher } from '../support/undici-global.js';
 
 export type Behaviour<T> = (message: IncomingMessage, port: ChatPort) => Promise<T>;
 
@@ -25,10 +26,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The real discord.js client, through the adapter, logged in to a fresh fake Discord. */
+/**
+ * The real discord.js client, through the adapter, logged in to a fresh fake Discord. The project's undici
+ * owns the process-wide dispatcher meanwhile, as in the app (see undici-global.ts).
+ */
 export async function startHarness(
   options: { adapter?: Partial<DiscordAdapterOptions>; fake?: FakeDiscordOptions } = {},
 ): Promise<Harness> {
+  const globalDispatcher = projectUndiciAsGlobalDispatcher();
   const fake = await startFakeDiscord({ heartbeatIntervalMs: 250, ...options.fake });
   const logLines: string[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => logLines.push(line) });
@@ -68,6 +73,7 @@ export async function startHarness(
     async close() {
       await adapter.stop();
       await fake.close();
+      await globalDispatcher.restore();
     },
   };
 }

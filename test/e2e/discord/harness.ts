@@ -2,9 +2,11 @@
  * The Discord bot end to end, all on loopback: the real discord.js client through the adapter, logged in to
  * the fake Discord (gateway + REST + CDN), calling the real core, whose NemoClient talks to the NemoVideo
  * emulator and whose store is the real redis-server (own key prefix per harness). Timings are shortened so a
- * whole upload → edit → render → delivery takes about a second.
+ * whole upload → edit → render → delivery takes about a second. As in the app, the project's undici 7 owns
+ * the process-wide dispatcher, and the NemoClient (which passes none) sends on it.
  */
 import { createHash } from 'node:crypto';
+import type { Agent } from 'undici';
 import { createDiscordAdapter, type DiscordAdapterOptions } from '../../../adapters/discord/client.js';
 import type { Store } from '../../../src/store/store.js';
 import {
@@ -17,6 +19,7 @@ import {
 } from '../../fakes/discord/server.js';
 import type { EmulatedRender, Emulator, EmulatorOptions } from '../../fakes/nemo/emulator.js';
 import { type CoreOptions, startCore } from '../../support/core.js';
+import { projectUndiciAsGlobalDispatcher } from '../../support/undici-global.js';
 
 export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -35,6 +38,8 @@ export interface E2E {
   emulator: Emulator;
   store: Store;
   logLines: string[];
+  /** The project's undici Agent that is the process-wide dispatcher while the harness runs. */
+  globalAgent: Agent;
   /** A channel no test used yet: one conversation (and one backend session) per test. */
   newChannel(): string;
   /** Sends an interaction; resolves once the core has finished with it (queued work included). */
@@ -55,6 +60,8 @@ const INTERACTION_TIMEOUT_MS = 15_000;
 let channelCount = 0;
 
 export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
+  // Before anything sends: the app loads the nemo client's undici before discord.js (see undici-global.ts).
+  const globalDispatcher = projectUndiciAsGlobalDispatcher();
   const core = await startCore({
     keyPrefix: 'e2e-discord',
     // Every test opens its own conversation, each with its own anonymous token.
@@ -91,8 +98,11 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     emulator,
     store,
     logLines,
+    globalAgent: globalDispatcher.agent,
     newChannel: () => String(400_000_000_000_100_000n + BigInt(++channelCount)),
-    interact(input) {
+    async interact(input) {
+      // A loaded machine can make discord.js miss a heartbeat ACK and reconnect: send once it is back.
+      await fake.whenIdentified();
       return new Promise<SentInteraction>((resolve, reject) => {
         // The gateway delivers the interaction after this tick, so the waiter is in place in time.
         const sent = fake.sendInteraction(input);
@@ -125,6 +135,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
       await adapter.stop();
       await core.close();
       await fake.close();
+      await globalDispatcher.restore();
     },
   };
 }

@@ -7,6 +7,7 @@ import { ButtonStyle, ComponentType, InteractionResponseType } from 'discord.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_USER, type FakeUpload, type RecordedCall } from '../../fakes/discord/server.js';
 import { makeClip } from '../../fixtures/media.js';
+import { globalDispatcher } from '../../support/undici-global.js';
 import { type E2E, leakedSecrets, renderedFile, sha256, startE2E } from './harness.js';
 
 /** A role of the test guild, to be mentioned by the backend's text. */
@@ -70,6 +71,11 @@ describe('discord end to end: from /video to the delivered MP4', () => {
     const said = videoCalls.map((c) => String(c.body?.content ?? ''));
     expect(said.some((text) => text.includes('Beach Day') && text.startsWith('Done!'))).toBe(true);
     expect(videoCalls.every((c) => c.status < 300)).toBe(true);
+
+    // The project's undici already carried the backend calls on the process-wide dispatcher, as in the app:
+    // the delivery below must not depend on which undici that dispatcher belongs to.
+    expect(globalDispatcher()).toBe(h.globalAgent);
+    expect(Object.keys(h.globalAgent.stats)).toContain(new URL(h.emulator.url).origin);
 
     const exported = await h.interact({ type: 'command', name: 'export', channelId });
     const exportCalls = h.webhookCalls(exported);
@@ -141,6 +147,52 @@ describe('discord end to end: from /video to the delivered MP4', () => {
     expect(delivered).toHaveLength(1);
     const { data } = await renderedFile(h, channelId);
     expect(delivered[0]!.files[0]).toMatchObject({ size: data.length, sha256: sha256(data) });
+  });
+
+  it('the answer to /edit carries Export and Status buttons; Export renders and delivers the MP4', async () => {
+    const channelId = await channelWithClip();
+    const edited = await h.interact({
+      type: 'command',
+      name: 'edit',
+      channelId,
+      options: { text: 'apply a cinematic look' },
+    });
+
+    // The answer ends with the buttons: the interaction's own reply ("@original"), or, when the edit outlasted
+    // the progress interval (a loaded machine), the follow-up that pings the requester.
+    const editCalls = h.webhookCalls(edited);
+    const withButtons = editCalls.filter((c) => (c.body?.components ?? []).length > 0);
+    expect(withButtons).toHaveLength(1);
+    const answer = withButtons[0]!;
+    expect(answer.body.content).toMatch(/✅ Done/);
+    expect(
+      answer.route === `/webhooks/${h.fake.applicationId}/${edited.token}/messages/@original` ||
+        (answer.method === 'POST' && answer.pings?.users[0] === DEFAULT_USER.id),
+    ).toBe(true);
+    const buttons = answer.body.components.flatMap((row: { components: unknown[] }) => row.components);
+    expect(buttons).toEqual([
+      expect.objectContaining({ type: ComponentType.Button, label: 'Export', custom_id: 'a:export' }),
+      expect.objectContaining({ type: ComponentType.Button, label: 'Status', custom_id: 'a:status' }),
+    ]);
+    const said = editCalls.map((c) => String(c.body?.content ?? ''));
+    expect(said).toContain('Done! I applied a cinematic color look.');
+
+    const pressed = await h.interact({
+      type: 'button',
+      customId: 'a:export',
+      channelId,
+      message: answer.message!,
+    });
+    const delivered = followUps(h.webhookCalls(pressed), pressed.token).filter((c) => c.files.length > 0);
+    expect(delivered).toHaveLength(1);
+    const { render, data } = await renderedFile(h, channelId);
+    // The render is of the edited timeline, and what Discord received is exactly what the emulator rendered.
+    expect(JSON.stringify(render.draft)).toContain('cinematic');
+    expect(delivered[0]!.files[0]).toMatchObject({
+      contentType: 'video/mp4',
+      size: data.length,
+      sha256: sha256(data),
+    });
   });
 
   it('the backend’s “@everyone” and role mentions reach the channel as text but ping nobody', async () => {

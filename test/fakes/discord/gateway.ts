@@ -97,6 +97,8 @@ export class FakeGateway {
         case GatewayOpcodes.Resume:
           this.sessions.add(session);
           this.send(session, { op: GatewayOpcodes.Dispatch, t: 'RESUMED', d: {} });
+          // A resumed session takes dispatches again, like one just identified.
+          for (const resolve of this.readyWaiters.splice(0)) resolve();
           break;
         default:
           break;
