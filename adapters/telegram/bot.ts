@@ -4,6 +4,7 @@ import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
 import { Bot, type Context, webhookCallback } from 'grammy';
 import type { Logger } from 'pino';
 import { type ChatPort, chatKey, type HandleMessage } from '../../src/messages.js';
+import { topicOf } from './address.js';
 import { AlbumCollector } from './album.js';
 import { BOT_COMMANDS } from './commands.js';
 import { createFileOpener } from './files.js';
@@ -51,11 +52,7 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 function conversationOf(ctx: Context): string | undefined {
   const chat = ctx.chat;
   if (!chat) return undefined;
-  const message = ctx.msg;
-  const threadId =
-    message?.is_topic_message && message.message_thread_id !== undefined
-      ? String(message.message_thread_id)
-      : undefined;
+  const threadId = ctx.msg && topicOf(ctx.msg);
   return chatKey({ platform: 'telegram', chatId: String(chat.id), ...(threadId ? { threadId } : {}) });
 }
 

@@ -141,9 +141,16 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     return chatId;
   }
 
+  /** Telegram's answer to `message_thread_id: 1`: the General topic takes no thread id. */
+  function checkThread(params: Record<string, unknown>): void {
+    if (params.message_thread_id !== undefined && Number(params.message_thread_id) === 1)
+      throw bad('message thread not found');
+  }
+
   /** Builds, stores and returns a message the bot sends, with the reply and topic fields the real server sets. */
   function botMessage(params: Record<string, unknown>, content: Record<string, unknown>): Message {
     const chatId = targetChat(params);
+    checkThread(params);
     const message = {
       message_id: log.nextMessageId(chatId),
       from: botUser,
@@ -275,6 +282,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     },
     sendChatAction: (params) => {
       targetChat(params);
+      checkThread(params);
       const actions = [
         'typing',
         'upload_photo',
