@@ -3,11 +3,12 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
 import { Bot, type Context, webhookCallback } from 'grammy';
 import type { Logger } from 'pino';
-import { type ChatPort, chatKey, type HandleMessage } from '../../src/messages.js';
+import { type ChatPort, chatKey, type HandleMessage, PlatformNetworkError } from '../../src/messages.js';
 import { topicOf } from './address.js';
 import { AlbumCollector } from './album.js';
 import { BOT_COMMANDS } from './commands.js';
 import { createFileOpener } from './files.js';
+import { networkRetry } from './network-retry.js';
 import { type MessagePart, normalizeAlbum, normalizeUpdate } from './normalize.js';
 import { createTelegramPort } from './port.js';
 import { loggableError } from './redact.js';
@@ -34,6 +35,8 @@ export interface TelegramAdapterOptions {
   albumQuietMs?: number;
   /** Least time between two edits of one message (default 3000 ms). */
   editThrottleMs?: number;
+  /** Mean wait before the one retry of a call whose connection failed before an answer (default 500 ms). */
+  networkRetryDelayMs?: number;
 }
 
 export interface TelegramAdapter {
@@ -66,6 +69,13 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   // are rethrown: auto-retry would otherwise retry them without limit (an upload cut off at our own size
   // limit included), and the runner already retries its own polls.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
+  // Network errors get one jittered retry when no answer came back, then leave as PlatformNetworkError.
+  bot.api.config.use(
+    networkRetry({
+      delayMs: options.networkRetryDelayMs ?? 500,
+      onRetry: (info) => log.info(info, 'telegram network error, retrying once'),
+    }),
+  );
   // The runner is silenced (it prints raw errors, whose URLs hold the token); its failed polls are logged here.
   bot.api.config.use(async (prev, method, payload, signal) => {
     try {
@@ -87,8 +97,16 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   let runner: RunnerHandle | undefined;
   let stopped = false;
 
-  const report = (error: unknown, updateId?: number) =>
+  const report = (error: unknown, updateId?: number) => {
+    if (error instanceof PlatformNetworkError) {
+      log.warn(
+        { method: error.method, chatId: error.chatId, reason: error.reason, updateId },
+        'network error',
+      );
+      return;
+    }
     log.error({ err: loggableError(error, token), updateId }, 'telegram update failed');
+  };
   bot.catch((error) => report(error.error, error.ctx.update.update_id));
 
   if (webhook) {

@@ -46,6 +46,8 @@ export interface RecordedCall {
   errorCode?: number;
   /** `result` of a successful answer (e.g. getFile's file_path). */
   result?: unknown;
+  /** The fake closed the connection instead of answering (resetNext). */
+  connectionReset?: true;
 }
 
 export interface ApiFailure {
@@ -101,6 +103,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
   const log = new ChatLog();
   const files = new Map<string, RegisteredFile & { file_path: string }>();
   const failures = new Map<string, ApiFailure[]>();
+  /** Calls per method still to be answered by destroying the socket (a reset keep-alive connection). */
+  const resets = new Map<string, number>();
   /** file_id → where it is gone: at getFile (Telegram lost it) or only at the download (its path expired). */
   const vanished = new Map<string, 'getFile' | 'download'>();
   let webhook: { url: string; secret?: string } | undefined;
@@ -369,6 +373,15 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     options.onCall?.(call);
     events.emit('call', call);
     await options.beforeAnswer?.(method);
+    const pendingResets = resets.get(method) ?? 0;
+    if (pendingResets > 0) {
+      // Read, never answered: what a client sees when the server drops a keep-alive socket (socket hang up).
+      resets.set(method, pendingResets - 1);
+      call.connectionReset = true;
+      events.emit('call', call);
+      req.socket.destroy();
+      return;
+    }
     const injected = failures.get(method)?.shift();
     const handler = handlers[method];
     try {
@@ -503,6 +516,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
      */
     vanishFile(fileId: string, at: 'getFile' | 'download' = 'getFile'): void {
       vanished.set(fileId, at);
+    },
+    /** The next `times` calls of `method` are read and never answered: the fake destroys the socket. */
+    resetNext(method: string, times = 1): void {
+      resets.set(method, (resets.get(method) ?? 0) + times);
     },
     /** The next `times` calls of `method` fail with this error (e.g. 429 with parameters.retry_after). */
     failNext(method: string, failure: ApiFailure, times = 1): void {
