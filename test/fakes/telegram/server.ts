@@ -107,6 +107,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
   const resets = new Map<string, number>();
   /** file_id → where it is gone: at getFile (Telegram lost it) or only at the download (its path expired). */
   const vanished = new Map<string, 'getFile' | 'download'>();
+  /** file_id → bytes served before the download's connection dies. */
+  const cutDownloads = new Map<string, number>();
   let webhook: { url: string; secret?: string } | undefined;
   let myCommands: unknown[] = [];
 
@@ -405,7 +407,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     }
     downloads.push(filePath);
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.file_size });
-    createReadStream(file.localPath).pipe(res);
+    const cutAt = cutDownloads.get(file.file_id);
+    if (cutAt === undefined) {
+      createReadStream(file.localPath).pipe(res);
+      return;
+    }
+    const part = createReadStream(file.localPath, { start: 0, end: cutAt - 1 });
+    part.on('end', () => res.socket?.destroy());
+    part.pipe(res, { end: false });
   }
 
   const server = createServer((req, res) => {
@@ -516,6 +525,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
      */
     vanishFile(fileId: string, at: 'getFile' | 'download' = 'getFile'): void {
       vanished.set(fileId, at);
+    },
+    /** Every download of the file stops after `bytes`: the connection dies with the rest promised. */
+    cutDownload(fileId: string, bytes: number): void {
+      cutDownloads.set(fileId, bytes);
     },
     /** The next `times` calls of `method` are read and never answered: the fake destroys the socket. */
     resetNext(method: string, times = 1): void {
