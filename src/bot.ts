@@ -26,7 +26,13 @@ import { MemoryJobEngine } from './jobs/memory-engine.js';
 import type { PortDirectory } from './jobs/port-directory.js';
 import { reportInterruptedEdit } from './jobs/recover-edit.js';
 import type { JobEngine, JobKind, JobRecord, RunningJob } from './jobs/types.js';
-import { type ChatPort, chatKey, type HandleMessage, type IncomingMessage } from './messages.js';
+import {
+  type ChatPort,
+  chatKey,
+  type HandleMessage,
+  type IncomingMessage,
+  PlatformNetworkError,
+} from './messages.js';
 import type { Metrics } from './metrics.js';
 import type { NemoClient } from './nemo/index.js';
 import type { SkillProfile } from './profiles.js';
@@ -79,6 +85,13 @@ const DEDUPE_TTL_MS = 24 * 60 * 60_000;
 
 /** Timeline work waits its turn; everything else answers at once. */
 type QueuedIntent = Extract<Intent, { kind: 'upload' | 'edit' | 'export' }>;
+
+/** A reply the platform could not take is a network error, not a bug: logged as such. True when it was one. */
+function logNetworkError(log: Pick<Logger, 'warn'>, error: unknown): boolean {
+  if (!(error instanceof PlatformNetworkError)) return false;
+  log.warn({ method: error.method, chatId: error.chatId, reason: error.reason }, 'network error');
+  return true;
+}
 
 export function createBot(deps: BotDeps): Bot {
   const clock = deps.clock ?? { now: () => Date.now() };
@@ -291,6 +304,7 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   async function apologize(ctx: FlowContext, bug: unknown): Promise<void> {
+    if (logNetworkError(ctx.log, bug)) return; // an apology would meet the same network
     ctx.log.error({ err: bug }, 'bug while handling a message');
     await ctx.port.sendText(ctx.chat, ctx.t.apology, { replyTo: ctx.message.id }).catch(() => undefined);
   }
@@ -324,7 +338,7 @@ export function createBot(deps: BotDeps): Bot {
       await queued;
     } catch (bug) {
       if (ctx) await apologize(ctx, bug);
-      else log.error({ err: bug }, 'bug while handling a message');
+      else if (!logNetworkError(log, bug)) log.error({ err: bug }, 'bug while handling a message');
     }
   };
 

@@ -56,6 +56,23 @@ export class AttachmentUnavailableError extends Error {
   }
 }
 
+/**
+ * Thrown by a ChatPort when the platform could not be reached (a reset, refused or cut connection, a timeout)
+ * after the adapter's own retry: the message was not delivered. Not a bug: logged as a network error with the
+ * platform method and the chat, and no apology is sent (it would meet the same network).
+ */
+export class PlatformNetworkError extends Error {
+  override name = 'PlatformNetworkError';
+  constructor(
+    readonly method: string,
+    readonly chatId: string | undefined,
+    /** The socket error code (ECONNRESET…) or what failed (timeout), never a URL: platform URLs hold tokens. */
+    readonly reason: string,
+  ) {
+    super(`network error calling ${method}: ${reason}`);
+  }
+}
+
 /** What a button does; short so it fits Telegram's 64-byte callback_data with room for a key. */
 export type ButtonAction = 'export' | 'status' | 'cancel' | 'new' | 'credits' | 'help' | 'download';
 

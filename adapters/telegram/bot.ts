@@ -3,11 +3,13 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
 import { Bot, type Context, webhookCallback } from 'grammy';
 import type { Logger } from 'pino';
-import { type ChatPort, chatKey, type HandleMessage } from '../../src/messages.js';
+import { type ChatPort, chatKey, type HandleMessage, PlatformNetworkError } from '../../src/messages.js';
+import { topicOf } from './address.js';
 import { AlbumCollector } from './album.js';
 import { ChatAdmins } from './chat-admins.js';
 import { BOT_COMMANDS } from './commands.js';
 import { createFileOpener } from './files.js';
+import { networkRetry } from './network-retry.js';
 import { type MessagePart, normalizeAlbum, normalizeUpdate } from './normalize.js';
 import { createTelegramPort } from './port.js';
 import { loggableError } from './redact.js';
@@ -36,6 +38,8 @@ export interface TelegramAdapterOptions {
   editThrottleMs?: number;
   /** How long a group's administrator list is trusted (default 5 minutes). */
   adminCacheMs?: number;
+  /** Mean wait before the one retry of a call whose connection failed before an answer (default 500 ms). */
+  networkRetryDelayMs?: number;
 }
 
 export interface TelegramAdapter {
@@ -54,11 +58,7 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 function conversationOf(ctx: Context): string | undefined {
   const chat = ctx.chat;
   if (!chat) return undefined;
-  const message = ctx.msg;
-  const threadId =
-    message?.is_topic_message && message.message_thread_id !== undefined
-      ? String(message.message_thread_id)
-      : undefined;
+  const threadId = ctx.msg && topicOf(ctx.msg);
   return chatKey({ platform: 'telegram', chatId: String(chat.id), ...(threadId ? { threadId } : {}) });
 }
 
@@ -72,6 +72,13 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   // are rethrown: auto-retry would otherwise retry them without limit (an upload cut off at our own size
   // limit included), and the runner already retries its own polls.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
+  // Network errors get one jittered retry when no answer came back, then leave as PlatformNetworkError.
+  bot.api.config.use(
+    networkRetry({
+      delayMs: options.networkRetryDelayMs ?? 500,
+      onRetry: (info) => log.info(info, 'telegram network error, retrying once'),
+    }),
+  );
   // The runner is silenced (it prints raw errors, whose URLs hold the token); its failed polls are logged here.
   bot.api.config.use(async (prev, method, payload, signal) => {
     try {
@@ -95,8 +102,16 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   let runner: RunnerHandle | undefined;
   let stopped = false;
 
-  const report = (error: unknown, updateId?: number) =>
+  const report = (error: unknown, updateId?: number) => {
+    if (error instanceof PlatformNetworkError) {
+      log.warn(
+        { method: error.method, chatId: error.chatId, reason: error.reason, updateId },
+        'network error',
+      );
+      return;
+    }
     log.error({ err: loggableError(error, token), updateId }, 'telegram update failed');
+  };
   bot.catch((error) => report(error.error, error.ctx.update.update_id));
 
   if (webhook) {

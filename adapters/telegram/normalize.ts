@@ -1,6 +1,7 @@
 import type { CallbackQuery, Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
 import { actionFromButtonKey } from '../../src/button-keys.js';
 import type { Attachment, AttachmentKind, ChatRef, IncomingMessage, Sender } from '../../src/messages.js';
+import { topicOf } from './address.js';
 import type { OpenTelegramFile } from './files.js';
 
 export interface NormalizeDeps {
@@ -165,11 +166,7 @@ function senderOf(message: Pick<Message, 'from' | 'sender_chat'>): Sender {
 }
 
 function chatRefOf(message: Pick<Message, 'chat' | 'message_thread_id' | 'is_topic_message'>): ChatRef {
-  // message_thread_id is also set on replies in non-forum groups; only a topic makes it a separate conversation.
-  const threadId =
-    message.is_topic_message && message.message_thread_id !== undefined
-      ? String(message.message_thread_id)
-      : undefined;
+  const threadId = topicOf(message);
   return { platform: 'telegram', chatId: String(message.chat.id), ...(threadId ? { threadId } : {}) };
 }
 

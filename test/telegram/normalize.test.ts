@@ -128,6 +128,16 @@ describe('telegram normalization (real grammY bot against the fake Bot API)', ()
     expect(m.chat.threadId).toBeUndefined();
   });
 
+  it("a forum's General topic (no thread, or thread 1) is the chat itself", async () => {
+    h.fake.pushUpdate(h.fake.textMessage({ chatId: GROUP, text: 'general plain', from: bob, forum: true }));
+    const plain = await h.next((x) => x.text === 'general plain');
+    expect(plain.chat).toEqual({ platform: 'telegram', chatId: String(GROUP) });
+    const base = h.fake.textMessage({ chatId: GROUP, text: 'general one', from: bob, forum: true });
+    h.fake.pushUpdate({ message: { ...base.message!, message_thread_id: 1, is_topic_message: true } });
+    const named = await h.next((x) => x.text === 'general one');
+    expect(named.chat).toEqual({ platform: 'telegram', chatId: String(GROUP) });
+  });
+
   it('a button press becomes an action in the message’s chat, and the query is answered', async () => {
     const sent = await h.adapter.port.sendText(
       { platform: 'telegram', chatId: String(GROUP), threadId: '77' },

@@ -69,10 +69,11 @@ describe('Bot API refusals while fetching a file', () => {
     chatId: number,
     path: string,
     fileName: string,
-    vanish?: 'getFile' | 'download',
+    vanish?: 'getFile' | 'download' | { cutAfter: number },
   ) => {
     const file = e2e.telegram.registerFile(path);
-    if (vanish) e2e.telegram.vanishFile(file.file_id, vanish);
+    if (typeof vanish === 'object') e2e.telegram.cutDownload(file.file_id, vanish.cutAfter);
+    else if (vanish) e2e.telegram.vanishFile(file.file_id, vanish);
     await e2e.send(e2e.telegram.fileMessage({ chatId, kind: 'video', file, fileName }));
     // A chat's first message is greeted first; what matters is what follows.
     return e2e
@@ -105,6 +106,15 @@ describe('Bot API refusals while fetching a file', () => {
     expect(texts).toEqual([textsFor('en').uploadUnavailable('expired.mp4')]);
     expect(texts).not.toContain(APOLOGY);
     expect(e2e.emulator.requestsTo('upload')).toEqual([]);
+  });
+
+  it('a download cut off in the middle of the upload: the send-again message, no apology', async () => {
+    const clip = await makeClip({ seconds: 2, width: 640, height: 360 });
+    // Past the bytes the format check reads, so the cut lands while the bytes stream to the backend.
+    const texts = await sendClip(4006, clip, 'cut.mp4', { cutAfter: 16 * 1024 });
+    expect(texts).toContain(textsFor('en').uploadUnavailable('cut.mp4'));
+    expect(texts).not.toContain(APOLOGY);
+    expect(e2e.emulator.requestsTo('upload').length).toBeLessThanOrEqual(1);
   });
 });
 

@@ -2,9 +2,10 @@
  * Groups end to end: chatter not meant for the bot costs nothing (no message, no backend call); a mention
  * is answered as a reply to the requester; each forum topic is a conversation with its own backend session.
  */
+import { Api } from 'grammy';
 import type { Message } from 'grammy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOT_USERNAME, closeAndCheckSecrets, type E2E, startE2E, textOf } from './harness.js';
+import { BOT_USERNAME, closeAndCheckSecrets, type E2E, startE2E, TOKEN, textOf } from './harness.js';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -84,5 +85,48 @@ describe('a forum supergroup', () => {
       expect(call.params.message_thread_id).toBe(topicOf.get(repliedTo));
       expect((call.result as Message).message_thread_id).toBe(topicOf.get(repliedTo));
     }
+  });
+});
+
+describe("a forum's General topic", () => {
+  const chatId = -1001000000003;
+
+  it('Telegram refuses message_thread_id 1 (the fake too)', async () => {
+    const api = new Api(TOKEN, { apiRoot: e2e.telegram.apiRoot });
+    await expect(api.sendMessage(chatId, 'hello', { message_thread_id: 1 })).rejects.toThrow(
+      'Bad Request: message thread not found',
+    );
+  });
+
+  it('is answered without a thread id, as the chat itself, whether or not the message names thread 1', async () => {
+    const callsBefore = e2e.telegram.calls.length;
+    const general = await e2e.send(
+      e2e.telegram.textMessage({
+        chatId,
+        forum: true,
+        text: `@${BOT_USERNAME} make it cinematic`,
+        from: grace,
+      }),
+    );
+    // A General-topic message that carries the topic's id 1 (as replies inside it can).
+    const base = e2e.telegram.textMessage({ chatId, forum: true, text: '/status', from: grace });
+    const named = await e2e.send({
+      message: { ...base.message!, message_thread_id: 1, is_topic_message: true },
+    });
+
+    // One conversation: the chat's own backend session got the instruction.
+    const session = await e2e.sessionOf(chatId);
+    expect(session.messages.map((m) => m.text)).toEqual(['make it cinematic']);
+    const sends = e2e.telegram.calls
+      .slice(callsBefore)
+      .filter((c) => c.params.chat_id === chatId && c.method !== 'getUpdates');
+    expect(sends.filter((c) => c.errorCode !== undefined)).toEqual([]);
+    for (const call of sends) expect(call.params).not.toHaveProperty('message_thread_id');
+    const repliedTo = new Set(
+      sends
+        .filter((c) => c.method === 'sendMessage')
+        .map((c) => (c.params.reply_parameters as { message_id: number }).message_id),
+    );
+    expect(repliedTo).toEqual(new Set([general.message!.message_id, named.message!.message_id]));
   });
 });

@@ -27,6 +27,8 @@ export interface E2EOptions {
   adapterLocalServer?: boolean;
   /** Share of edits the emulator answers with no text (default 0: every edit answers). */
   noTextRatio?: number;
+  /** Mean wait before the adapter's retry of a call that met a reset connection (default 5 ms here). */
+  networkRetryDelayMs?: number;
   /** Receive updates by webhook, on a loopback HTTP server, with this secret (default: long polling). */
   webhookSecret?: string;
   /** Core settings over the harness's own: access rules, a token key, a shared Redis prefix or emulator. */
@@ -50,6 +52,8 @@ export interface E2E {
   sessionOf(chatId: number, threadId?: number): Promise<EmulatedSession>;
   /** Messages the bot sent in a chat, as they look now (after their edits), oldest first. */
   botMessages(chatId: number): Message[];
+  /** Every log line (pino JSON), the core's and the adapter's. */
+  logLines: string[];
   /** Tokens or secrets found in any text the fake was asked to show, or in the log; empty when clean. */
   leaks(): string[];
   close(): Promise<void>;
@@ -105,6 +109,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     log: log.child({ platform: 'telegram' }),
     albumQuietMs: 150,
     editThrottleMs: 50,
+    networkRetryDelayMs: options.networkRetryDelayMs ?? 5,
     ...(webhook ? { webhook: { url: webhook.url, secret: options.webhookSecret } } : {}),
     handle: async (message, port) => {
       try {
@@ -153,6 +158,7 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
     ...(webhook ? { webhookUrl: webhook.url } : {}),
     handled,
     whenHandled,
+    logLines,
     async send(update) {
       const pushed = telegram.pushUpdate(update);
       await whenHandled(pushed.update_id);

@@ -26,8 +26,10 @@ interface Common {
   chatId: number;
   from?: User;
   chatType?: ChatType;
-  /** Forum topic: sets `message_thread_id` and `is_topic_message`. */
+  /** Forum topic: sets `message_thread_id` and `is_topic_message` (and makes the chat a forum). */
   threadId?: number;
+  /** The chat is a forum; without `threadId` the message is in its General topic. */
+  forum?: boolean;
   /** A message id in the same chat (looked up in the log) or a message object. */
   replyTo?: number | Message;
 }
@@ -66,7 +68,7 @@ function chatOf(input: Common): Chat {
     id: input.chatId,
     type,
     title: 'Test group',
-    ...(input.threadId ? { is_forum: true } : {}),
+    ...(input.threadId || input.forum ? { is_forum: true } : {}),
   } as Chat;
 }
 

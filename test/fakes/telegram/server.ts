@@ -46,6 +46,8 @@ export interface RecordedCall {
   errorCode?: number;
   /** `result` of a successful answer (e.g. getFile's file_path). */
   result?: unknown;
+  /** The fake closed the connection instead of answering (resetNext). */
+  connectionReset?: true;
 }
 
 export interface ApiFailure {
@@ -101,8 +103,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
   const log = new ChatLog();
   const files = new Map<string, RegisteredFile & { file_path: string }>();
   const failures = new Map<string, ApiFailure[]>();
+  /** Calls per method still to be answered by destroying the socket (a reset keep-alive connection). */
+  const resets = new Map<string, number>();
   /** file_id → where it is gone: at getFile (Telegram lost it) or only at the download (its path expired). */
   const vanished = new Map<string, 'getFile' | 'download'>();
+  /** file_id → bytes served before the download's connection dies. */
+  const cutDownloads = new Map<string, number>();
   let webhook: { url: string; secret?: string } | undefined;
   let myCommands: unknown[] = [];
   /** Each group's administrators by user id; the bot may delete others' messages only where it is one. */
@@ -143,9 +149,16 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     return chatId;
   }
 
+  /** Telegram's answer to `message_thread_id: 1`: the General topic takes no thread id. */
+  function checkThread(params: Record<string, unknown>): void {
+    if (params.message_thread_id !== undefined && Number(params.message_thread_id) === 1)
+      throw bad('message thread not found');
+  }
+
   /** Builds, stores and returns a message the bot sends, with the reply and topic fields the real server sets. */
   function botMessage(params: Record<string, unknown>, content: Record<string, unknown>): Message {
     const chatId = targetChat(params);
+    checkThread(params);
     const message = {
       message_id: log.nextMessageId(chatId),
       from: botUser,
@@ -277,6 +290,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     },
     sendChatAction: (params) => {
       targetChat(params);
+      checkThread(params);
       const actions = [
         'typing',
         'upload_photo',
@@ -384,6 +398,15 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     options.onCall?.(call);
     events.emit('call', call);
     await options.beforeAnswer?.(method);
+    const pendingResets = resets.get(method) ?? 0;
+    if (pendingResets > 0) {
+      // Read, never answered: what a client sees when the server drops a keep-alive socket (socket hang up).
+      resets.set(method, pendingResets - 1);
+      call.connectionReset = true;
+      events.emit('call', call);
+      req.socket.destroy();
+      return;
+    }
     const injected = failures.get(method)?.shift();
     const handler = handlers[method];
     try {
@@ -407,7 +430,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     }
     downloads.push(filePath);
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.file_size });
-    createReadStream(file.localPath).pipe(res);
+    const cutAt = cutDownloads.get(file.file_id);
+    if (cutAt === undefined) {
+      createReadStream(file.localPath).pipe(res);
+      return;
+    }
+    const part = createReadStream(file.localPath, { start: 0, end: cutAt - 1 });
+    part.on('end', () => res.socket?.destroy());
+    part.pipe(res, { end: false });
   }
 
   const server = createServer((req, res) => {
@@ -522,6 +552,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions) {
     /** Makes these users (the bot's id included, to let it delete messages) the group's administrators. */
     setAdministrators(chatId: number, userIds: number[]): void {
       administrators.set(chatId, new Set(userIds));
+    },
+    /** Every download of the file stops after `bytes`: the connection dies with the rest promised. */
+    cutDownload(fileId: string, bytes: number): void {
+      cutDownloads.set(fileId, bytes);
+    },
+    /** The next `times` calls of `method` are read and never answered: the fake destroys the socket. */
+    resetNext(method: string, times = 1): void {
+      resets.set(method, (resets.get(method) ?? 0) + times);
     },
     /** The next `times` calls of `method` fail with this error (e.g. 429 with parameters.retry_after). */
     failNext(method: string, failure: ApiFailure, times = 1): void {
