@@ -128,7 +128,12 @@ describe('two bot processes on one Redis, webhook mode', () => {
   }, async () => {
     const deadline = deadlineIn(150_000);
     const context = () =>
-      bots.map((bot, i) => `bot ${i} stderr:\n${bot.process.stderr().slice(-2000)}`).join('\n');
+      bots
+        .map(
+          (bot, i) =>
+            `bot ${i} stdout (end):\n${bot.process.stdout().slice(-2000)}\nstderr (end):\n${bot.process.stderr().slice(-1000)}`,
+        )
+        .join('\n');
     // Each chat's first two messages reach the two instances at the same moment: both want to connect the
     // chat (token, session, greeting), and it must happen once. Then the rest go out all at once.
     const chatIds = Array.from({ length: CHATS }, (_, i) => 9_100 + i);
