@@ -55,7 +55,7 @@ describe('two bot processes on one Redis, webhook mode', () => {
     });
     telegram = await startFakeTelegram({ token: TOKEN });
     const ports = [await freePort(), await freePort()];
-    const ready = deadlineIn(60_000);
+    const ready = deadlineIn(120_000);
     bots.push(
       ...(await Promise.all(
         ports.map((port) =>
@@ -74,7 +74,7 @@ describe('two bot processes on one Redis, webhook mode', () => {
         ),
       )),
     );
-  }, 90_000); // past the readiness deadline: that error names what it waited for
+  }, 150_000); // past the readiness deadline: that error names what it waited for
 
   afterAll(async () => {
     await Promise.all(bots.map(killBot));
