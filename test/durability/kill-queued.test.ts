@@ -30,6 +30,13 @@ it('runs a queued edit after the process dies, once, and still delivers the expo
       CHATS.length,
     { deadline, what: 'a generated clip in every chat', ...watching(first) },
   );
+  // The generations have ended (their clip is in the draft before their stream ends): the export will be the
+  // only job ahead of each edit.
+  await waitFor(async () => (await d.jobs.getJobCounts('completed')).completed === CHATS.length, {
+    deadline,
+    what: 'every generation job to complete',
+    ...watching(first),
+  });
   // The exports' renders stay running until released: the edits behind them stay queued however slow this is.
   d.emulator.holdRenders();
   for (const chatId of CHATS) {

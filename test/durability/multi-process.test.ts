@@ -55,7 +55,7 @@ describe('two bot processes on one Redis, webhook mode', () => {
     });
     telegram = await startFakeTelegram({ token: TOKEN });
     const ports = [await freePort(), await freePort()];
-    const ready = deadlineIn(60_000);
+    const ready = deadlineIn(120_000);
     bots.push(
       ...(await Promise.all(
         ports.map((port) =>
@@ -74,7 +74,7 @@ describe('two bot processes on one Redis, webhook mode', () => {
         ),
       )),
     );
-  }, 90_000); // past the readiness deadline: that error names what it waited for
+  }, 150_000); // past the readiness deadline: that error names what it waited for
 
   afterAll(async () => {
     await Promise.all(bots.map(killBot));
@@ -128,7 +128,12 @@ describe('two bot processes on one Redis, webhook mode', () => {
   }, async () => {
     const deadline = deadlineIn(150_000);
     const context = () =>
-      bots.map((bot, i) => `bot ${i} stderr:\n${bot.process.stderr().slice(-2000)}`).join('\n');
+      bots
+        .map(
+          (bot, i) =>
+            `bot ${i} stdout (end):\n${bot.process.stdout().slice(-2000)}\nstderr (end):\n${bot.process.stderr().slice(-1000)}`,
+        )
+        .join('\n');
     // Each chat's first two messages reach the two instances at the same moment: both want to connect the
     // chat (token, session, greeting), and it must happen once. Then the rest go out all at once.
     const chatIds = Array.from({ length: CHATS }, (_, i) => 9_100 + i);

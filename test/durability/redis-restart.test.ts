@@ -41,9 +41,9 @@ describe('a Redis restart under a running bot', () => {
         NEMO_API_BASE: emulator.url,
         NEMO_RENDER_POLL_MS: '200',
       },
-      deadlineIn(60_000),
+      deadlineIn(120_000),
     );
-  }, 90_000); // past the readiness deadline: that error names what it waited for
+  }, 150_000); // past the readiness deadline: that error names what it waited for
 
   afterAll(async () => {
     await killBot(bot);

@@ -37,8 +37,9 @@ function engines(): () => Promise<BullJobEngine> {
       url: inject('redisUrl'),
       prefix,
       log,
-      lockDurationMs: 800,
-      stalledIntervalMs: 300,
+      // Not much shorter: a busy (not dead) test process must still renew its locks in time.
+      lockDurationMs: 3000,
+      stalledIntervalMs: 500,
     });
     open.push(engine);
     return engine;
@@ -82,10 +83,11 @@ describe('BullJobEngine', () => {
     });
     const job = record('edit');
     await engine.hold(job);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(runs).toBe(0);
-    expect(await engine.submit(job)).toBe('finished');
+    // The worker is taking jobs: one submitted after the hold runs and finishes, and the held one did not run.
+    expect(await engine.submit(record())).toBe('finished');
     expect(runs).toBe(1);
+    expect(await engine.submit(job)).toBe('finished');
+    expect(runs).toBe(2);
   });
 
   it('drops a held job that will never run here (/cancel before its turn)', async () => {
@@ -94,15 +96,20 @@ describe('BullJobEngine', () => {
     const job = record('edit');
     await engine.hold(job);
     await engine.drop(job.id);
-    await engine.close({ leaveRunning: true }); // nobody renews it now: only a real removal keeps it from running
-    // Another process with a worker finds nothing to run, even after the hold would have lapsed.
+    // A sentinel held after it, on the same lease, by a process that then goes away too: it lapses later.
+    const sentinel = record('edit');
+    await engine.hold(sentinel);
+    await engine.close({ leaveRunning: true }); // nobody renews them now: only a real removal keeps one from running
+    // Another process with a worker runs the sentinel once its hold lapsed: the dropped job's would have too.
     const other = await engineOn(prefix);
-    let runs = 0;
-    await other.start(async () => {
-      runs += 1;
+    const ran: string[] = [];
+    const sentinelRan = deferred();
+    await other.start(async (running) => {
+      ran.push(running.record.id);
+      if (running.record.id === sentinel.id) sentinelRan.resolve();
     });
-    await new Promise((r) => setTimeout(r, 500));
-    expect(runs).toBe(0);
+    await sentinelRan.promise;
+    expect(ran).toEqual([sentinel.id]);
   });
 
   it('runs a held job by itself once its owner stops renewing the hold', async () => {
