@@ -63,6 +63,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     skill: { source: profile.name, version: profile.version, platform: config.nemo.platform },
     rateLimitRetryMs: config.nemo.rateLimitRetryMs,
     renderPollMaxMs: config.nemo.renderPollMs,
+    sseMaxDurationMs: config.nemo.editMaxMs,
+    sseMaxEventBytes: config.nemo.sseMaxEventBytes,
     logger: log.child({ component: 'nemo' }),
     observer: nemoObserver(metrics),
   });
@@ -76,6 +78,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     profile,
     operatorToken: config.nemo.operatorToken,
     progressIntervalMs: config.progressIntervalMs,
+    editMaxDurationMs: config.nemo.editMaxMs,
     metrics,
     jobs,
     ports,
