@@ -98,6 +98,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     rateLimitRetryMs: config.nemo.rateLimitRetryMs,
     // Local renders take seconds and polls cost nothing: poll often.
     renderPollMaxMs: localEngine ? Math.min(config.nemo.renderPollMs, 2000) : config.nemo.renderPollMs,
+    sseMaxDurationMs: config.nemo.editMaxMs,
+    sseMaxEventBytes: config.nemo.sseMaxEventBytes,
     logger: log.child({ component: 'nemo' }),
     observer: nemoObserver(metrics),
   });
@@ -117,6 +119,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     progressIntervalMs: config.progressIntervalMs,
     chatLockTtlMs: config.chatLockTtlMs,
     access: config.access,
+    editMaxDurationMs: config.nemo.editMaxMs,
     metrics,
     jobs,
     ports,

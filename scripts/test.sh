@@ -33,6 +33,8 @@ fi
 
 # Only npm ci: a lock it refuses must fail here, as it fails for a user and in docker build.
 npm ci --no-fund --no-audit --loglevel=error
+# The real ADK API server the conformance tests run against: its own package (~300 MB), kept out of the app's.
+npm ci --prefix test/adk --no-fund --no-audit --loglevel=error
 npx tsc --noEmit
 npx biome check .
 

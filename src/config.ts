@@ -155,6 +155,14 @@ export const envSchema = z.object({
   ),
   JOB_HOLD_LEASE_MS: positiveMs(15_000),
   CHAT_LOCK_TTL_MS: positiveMs(30_000),
+  NEMO_EDIT_MAX_MS: positiveMs(15 * 60_000),
+  NEMO_SSE_MAX_EVENT_BYTES: z.preprocess(
+    (v) => (v === '' || v === undefined ? 1024 * 1024 : v),
+    z.coerce
+      .number('a whole number of bytes')
+      .int('a whole number of bytes')
+      .min(4096, 'at least 4096 bytes'),
+  ),
   HTTP_PORT: z.preprocess(
     (v) => (v === '' || v === undefined ? 8080 : v),
     z.coerce.number().int().min(0, 'a port from 0 to 65535').max(65535, 'a port from 0 to 65535'),
@@ -214,6 +222,10 @@ export interface Config {
     platform: SkillPlatform;
     renderPollMs: number;
     rateLimitRetryMs: number;
+    /** Longest an edit's stream may run: its only time limit (the backend documents 15 minutes). */
+    editMaxMs: number;
+    /** Largest SSE event read from an edit's stream. */
+    sseMaxEventBytes: number;
   };
   progressIntervalMs: number;
   /** Leases of durable jobs (Redis only): how soon a dead process's work is taken over. */
@@ -310,6 +322,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       platform: e.NEMO_SKILL_PLATFORM,
       renderPollMs: e.NEMO_RENDER_POLL_MS,
       rateLimitRetryMs: e.NEMO_RATE_LIMIT_RETRY_MS,
+      editMaxMs: e.NEMO_EDIT_MAX_MS,
+      sseMaxEventBytes: e.NEMO_SSE_MAX_EVENT_BYTES,
     },
     progressIntervalMs: e.PROGRESS_INTERVAL_MS,
     jobs: {

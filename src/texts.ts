@@ -116,6 +116,10 @@ export interface Texts {
   partialEdit: string;
   editTimedOut(limitMs: number): string;
   editServiceError: string;
+  /** The progress message of an edit that did not finish cleanly (never "Done"). */
+  editStopped(elapsedMs: number): string;
+  /** The agent's words when it failed while writing them. */
+  unfinishedText(text: string): string;
   cancelledJob: string;
   guiExport: string;
   guiState: string;
@@ -210,6 +214,8 @@ const en: Texts = {
   editTimedOut: (ms) =>
     `⚠️ I stopped waiting after ${formatElapsed(ms, 'en')}. The service may still finish it — check /status in a while.`,
   editServiceError: '⚠️ The video service ran into a problem with this edit. Check /status, then try again.',
+  editStopped: (ms) => `⚠️ Stopped before the end (${formatElapsed(ms, 'en')}).`,
+  unfinishedText: (text) => `${text.trimEnd()}… (unfinished)`,
   cancelledJob: '⏹ Cancelled.',
   guiExport: 'Say “export” or tap Export below and I’ll render the video.',
   guiState: 'Here’s the current timeline:',
@@ -345,6 +351,8 @@ const zh: Texts = {
   editTimedOut: (ms) =>
     `⚠️ 等待 ${formatElapsed(ms, 'zh')} 后我停止了等待。服务可能仍会完成——稍后用 /status 查看。`,
   editServiceError: '⚠️ 视频服务处理这次编辑时出了问题。请先用 /status 查看，再重试。',
+  editStopped: (ms) => `⚠️ 未能完成（${formatElapsed(ms, 'zh')}）。`,
+  unfinishedText: (text) => `${text.trimEnd()}……（未完成）`,
   cancelledJob: '⏹ 已取消。',
   guiExport: '发送“导出”或点下方的导出按钮，我来渲染视频。',
   guiState: '当前时间线：',

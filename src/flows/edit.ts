@@ -10,13 +10,12 @@ import { scrubSecrets } from '../logger.js';
 import type { Button } from '../messages.js';
 import { describeChanges, parseDraft } from '../nemo/draft.js';
 import { NemoError } from '../nemo/index.js';
+import { AgentText } from './agent-text.js';
 import { type FlowContext, firstExample, nextStepButtons, ProgressMessage, reply } from './context.js';
 import { describeFailure } from './error-messages.js';
 import { translateGuiText } from './gui-translate.js';
 import { viewTimeline } from './state.js';
 
-/** What the real backend appends after a successful edit; noise when real work happened. */
-const TEMPORARY_ISSUE = /\bI encountered a temporary issue\b/i;
 /** Chat platforms drop a "typing…" indicator after about 5 s. */
 const TYPING_EVERY_MS = 4000;
 
@@ -40,15 +39,22 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
   // Saved before the message goes out: an owner that takes this job over must not send it again.
   await ctx.job?.update({ draftBefore, phase: 'sent' });
   const ticker = setInterval(() => progress.update(t.stillWorking(elapsed())), ctx.progressIntervalMs);
-  const stream = new TextCollector();
+  const stream = new AgentText();
+  /** What the agent's texts asked for: the timeline shown, or the Export button already offered. */
+  const said = { showState: false, offeredExport: false };
+  /** The agent's own report of a failure mid-stream (`errorCode`, `{error}`), the first one. */
+  let agentError: { code?: string } | undefined;
   let lastTyping = 0;
   const typing = () => {
     if (ctx.clock.now() - lastTyping < TYPING_EVERY_MS) return;
     lastTyping = ctx.clock.now();
     void ctx.port.showAction(ctx.chat, 'typing').catch(() => undefined);
   };
-  const relay = async (texts: string[]) => {
-    for (const text of texts) await sendAgentText(ctx, text, stream);
+  const relay = async (texts: string[], lastUnfinished = false) => {
+    for (const [index, text] of texts.entries()) {
+      const unfinished = lastUnfinished && index === texts.length - 1;
+      if (await sendAgentText(ctx, text, said, unfinished)) stream.textsSent++;
+    }
   };
 
   let ending: Ending = 'complete';
@@ -64,11 +70,12 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
       eventsSeen++;
       switch (event.type) {
         case 'text':
-          stream.addText(event.text, event.partial);
+          if (event.partial) stream.addChunk(event.text);
+          else stream.addFinal(event.text);
           break;
         case 'tool_call':
           // The agent is about to work for a while: show what it said so far first.
-          await relay(stream.takeCompleted());
+          await relay(stream.takeBeforeTool());
           ctx.log.debug({ tool: event.name }, 'agent tool call');
           typing();
           break;
@@ -77,7 +84,7 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
           typing();
           break;
         case 'error':
-          stream.streamError = true;
+          agentError ??= { ...(event.code !== undefined && { code: event.code }) };
           ctx.log.warn({ code: event.code }, 'the agent reported an error mid-stream');
           break;
         case 'heartbeat':
@@ -107,15 +114,20 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
     return;
   }
 
-  await relay(stream.takeAll());
+  // Text the agent was writing when it failed is shown as what it is: cut short.
+  await relay(stream.takeAll(), agentError !== undefined);
+  const done = ending === 'complete' && agentError === undefined;
   const mention = elapsed() >= ctx.progressIntervalMs ? ctx.message.sender : undefined;
   // The agent answered and nothing it said offers a next step: the result offers Export and Status on the
   // message that answers the request (the progress message; after a long edit, the ping that ends it).
   const nextSteps =
-    ending === 'complete' && stream.textsSent > 0 && !stream.showState && !stream.offeredExport
+    done && stream.textsSent > 0 && !said.showState && !said.offeredExport
       ? await resultButtons(ctx)
       : undefined;
-  await progress.finish(t.finished(elapsed()), mention ? undefined : nextSteps);
+  await progress.finish(
+    done ? t.finished(elapsed()) : t.editStopped(elapsed()),
+    mention ? undefined : nextSteps,
+  );
 
   if (ending === 'interrupted' || ending === 'timeout') {
     ctx.log.warn({ err: failure }, 'edit stream ended early; not resending');
@@ -127,17 +139,23 @@ export async function editFlow(ctx: FlowContext, instruction: string): Promise<v
     });
     return;
   }
+  if (agentError) {
+    // The agent may have changed the timeline before it failed: show where things stand.
+    const head = isQuotaError(agentError.code) ? t.busy : t.editServiceError;
+    const view = await viewTimeline(ctx).catch(() => undefined);
+    await reply(ctx, view ? `${head}\n\n${view.summary}` : head, {
+      mention,
+      buttons: nextStepButtons(t, Boolean(view?.exportable)),
+    });
+    return;
+  }
   if (stream.textsSent > 0) {
-    if (stream.showState) {
+    if (said.showState) {
       const view = await viewTimeline(ctx);
       await reply(ctx, view.summary, { buttons: nextStepButtons(t, view.exportable) });
     } else if (mention) {
       await reply(ctx, t.finished(elapsed()), { mention, buttons: nextSteps });
     }
-    return;
-  }
-  if (stream.streamError) {
-    await reply(ctx, t.editServiceError, { mention, buttons: nextStepButtons(t, false) });
     return;
   }
   // The stream closed without a word (about 30% of edits): say what changed on the timeline.
@@ -176,56 +194,25 @@ function classify(ctx: FlowContext, error: unknown, eventsSeen: number): Ending 
   return 'failed-before-start';
 }
 
-/** One piece of the agent's text, made fit for chat, with the buttons it calls for. */
-async function sendAgentText(ctx: FlowContext, raw: string, stream: TextCollector): Promise<void> {
-  const translated = translateGuiText(scrubSecrets(raw), ctx.t);
-  if (translated.showState) stream.showState = true;
-  if (!translated.text) return;
-  const buttons: Button[][] | undefined = translated.offerExport ? nextStepButtons(ctx.t, true) : undefined;
-  await reply(ctx, translated.text, { buttons });
-  if (buttons) stream.offeredExport = true;
-  stream.textsSent++;
+/** The model's quota ran out (HTTP 429 / RESOURCE_EXHAUSTED, as ADK reports it): the service is busy. */
+function isQuotaError(code: string | undefined): boolean {
+  return code === '429' || code?.toUpperCase() === 'RESOURCE_EXHAUSTED';
 }
 
-/**
- * Puts the agent's streamed text back together: ADK sends a reply as partial chunks and then the whole reply
- * once more as a final event; a stream cut short leaves only chunks, which still count.
- */
-class TextCollector {
-  private chunks = '';
-  private completed: string[] = [];
-  sawToolResult = false;
-  streamError = false;
-  showState = false;
-  /** A piece of the agent's text already carries the Export button. */
-  offeredExport = false;
-  textsSent = 0;
-
-  addText(text: string, partial: boolean): void {
-    if (partial) {
-      this.chunks += text;
-      return;
-    }
-    const whole = this.chunks === '' || text.startsWith(this.chunks.trimEnd()) ? text : this.chunks + text;
-    this.chunks = '';
-    this.completed.push(whole);
-  }
-
-  /** The finished pieces so far. */
-  takeCompleted(): string[] {
-    const done = this.completed.filter((text) => text.trim() !== '');
-    this.completed = [];
-    return done;
-  }
-
-  /** Everything left at the end, minus the backend's "temporary issue" noise after real work. */
-  takeAll(): string[] {
-    if (this.chunks.trim() !== '') this.completed.push(this.chunks);
-    this.chunks = '';
-    const texts = this.takeCompleted();
-    const last = texts.at(-1);
-    const workHappened = this.sawToolResult || this.textsSent > 0 || texts.length > 1;
-    if (last !== undefined && TEMPORARY_ISSUE.test(last) && workHappened) texts.pop();
-    return texts;
-  }
+/** One piece of the agent's text, made fit for chat, with the buttons it calls for; true when it was sent. */
+async function sendAgentText(
+  ctx: FlowContext,
+  raw: string,
+  said: { showState: boolean; offeredExport: boolean },
+  unfinished: boolean,
+): Promise<boolean> {
+  const translated = translateGuiText(scrubSecrets(raw), ctx.t);
+  if (translated.showState) said.showState = true;
+  if (!translated.text) return false;
+  const text = unfinished ? ctx.t.unfinishedText(translated.text) : translated.text;
+  const buttons: Button[][] | undefined =
+    translated.offerExport && !unfinished ? nextStepButtons(ctx.t, true) : undefined;
+  await reply(ctx, text, { buttons });
+  if (buttons) said.offeredExport = true;
+  return true;
 }

@@ -49,6 +49,8 @@ import type {
 } from './types.js';
 
 const APP = 'nemo_agent';
+/** Larger than any ADK event of an edit (a final event repeats the whole reply and every tool call). */
+export const DEFAULT_SSE_MAX_EVENT_BYTES = 1024 * 1024;
 const CLAIM_PAGE = 'https://nemovideo.com/workspace/claim';
 
 const enc = encodeURIComponent;
@@ -67,6 +69,7 @@ export class NemoClient {
   readonly #rateLimitRetryMs: number;
   readonly #renderPollMaxMs: number;
   readonly #sseMaxDurationMs: number;
+  readonly #sseMaxEventBytes: number;
   readonly #observer: NemoCallObserver | undefined;
 
   constructor(options: NemoClientOptions) {
@@ -75,6 +78,7 @@ export class NemoClient {
     this.#rateLimitRetryMs = options.rateLimitRetryMs;
     this.#renderPollMaxMs = options.renderPollMaxMs;
     this.#sseMaxDurationMs = options.sseMaxDurationMs ?? 15 * 60_000;
+    this.#sseMaxEventBytes = options.sseMaxEventBytes ?? DEFAULT_SSE_MAX_EVENT_BYTES;
     this.#observer = options.observer;
     this.#http = new NemoHttp({
       baseUrl: this.#base,
@@ -251,7 +255,11 @@ export class NemoClient {
         throw fail(error);
       }
       try {
-        for await (const event of sseEvents(body, this.#log)) yield event;
+        for await (const event of sseEvents(body, {
+          logger: this.#log,
+          maxEventBytes: this.#sseMaxEventBytes,
+        }))
+          yield event;
       } catch (error) {
         const mapped = fail(error);
         // A dropped socket surfaces as a transport error; after 200 it is always "interrupted", never network.
@@ -451,6 +459,8 @@ function runSseRequest(auth: Auth, text: string): NemoRequest {
       user_id: 'me',
       session_id: auth.sessionId,
       new_message: { parts: [{ text }] },
+      // Without it ADK answers one event per model call: no partial text, so no live progress.
+      streaming: true,
     },
   };
 }

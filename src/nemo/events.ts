@@ -16,34 +16,71 @@ function errorText(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Finish reasons that mean "the model ended normally". ADK-JS reports a non-streaming answer with no parts as
+ * `errorCode: "STOP"` and no message: that is a clean finish, not a failure.
+ */
+const BENIGN_FINISH = new Set(['STOP', 'FINISH_REASON_UNSPECIFIED']);
+
+function isBenignFinish(code: string | number): boolean {
+  return BENIGN_FINISH.has(String(code).toUpperCase());
+}
+
+/** The failure an ADK event reports, if any: `error`, a non-benign `errorCode`, or a non-benign finish. */
+function adkFailure(e: AdkEvent): NemoEvent | undefined {
+  const failure = errorText(e.error);
+  if (failure !== undefined) return { type: 'error', message: failure };
+  const code = e.error_code ?? undefined;
+  if (code !== undefined && !isBenignFinish(code)) {
+    return { type: 'error', message: e.error_message ?? String(code), code: String(code) };
+  }
+  if (code === undefined && e.error_message != null) return { type: 'error', message: e.error_message };
+  // Non-streaming ADK keeps the text of a turn that ended abnormally (SAFETY, MAX_TOKENS…) with no errorCode.
+  const finish = e.finish_reason ?? undefined;
+  if (code === undefined && finish !== undefined && !isBenignFinish(finish)) {
+    return { type: 'error', message: finish, code: finish };
+  }
+  return undefined;
+}
+
+/**
+ * Parts in order; neighbouring text parts of one kind are joined, since ADK splits one reply into several parts
+ * (a non-streaming answer keeps the model's chunks as parts). Text parted by a tool call stays apart.
+ */
 function fromAdk(e: AdkEvent): NemoEvent[] {
   const events: NemoEvent[] = [];
-  const failure = errorText(e.error);
-  if (failure !== undefined) events.push({ type: 'error', message: failure });
-  if (e.error_code != null || e.error_message != null) {
-    events.push({
-      type: 'error',
-      message: e.error_message ?? String(e.error_code),
-      ...(e.error_code != null && { code: String(e.error_code) }),
-    });
-  }
+  const failure = adkFailure(e);
+  if (failure) events.push(failure);
+  let run: { text: string; thought: boolean } | undefined;
+  const endRun = () => {
+    if (run && run.text !== '') {
+      events.push(
+        run.thought
+          ? { type: 'thought', text: run.text }
+          : { type: 'text', text: run.text, partial: !!e.partial },
+      );
+    }
+    run = undefined;
+  };
   for (const part of e.content?.parts ?? []) {
+    if (typeof part.text === 'string') {
+      const thought = !!part.thought;
+      if (run && run.thought !== thought) endRun();
+      run ??= { text: '', thought };
+      run.text += part.text;
+    }
     if (part.function_call) {
+      endRun();
       const { id, name, args } = part.function_call;
       events.push({ type: 'tool_call', ...(id != null && { id }), name, args: args ?? {} });
     }
     if (part.function_response) {
+      endRun();
       const { id, name, response } = part.function_response;
       events.push({ type: 'tool_result', ...(id != null && { id }), name, response: response ?? null });
     }
-    if (typeof part.text === 'string' && part.text !== '') {
-      events.push(
-        part.thought
-          ? { type: 'thought', text: part.text }
-          : { type: 'text', text: part.text, partial: !!e.partial },
-      );
-    }
   }
+  endRun();
   if (e.turn_complete) events.push({ type: 'turn_complete' });
   return events;
 }

@@ -261,6 +261,9 @@ export class NemoHttp {
       const res = await request(this.#url(req.path), {
         ...this.#requestInit(req, deadline),
         signal: AbortSignal.any([streamSignal, deadline.signal]),
+        // undici cuts a body silent for 300 s by default; ADK sends nothing while a tool works (generation
+        // takes 100-300 s). `streamSignal` carries the stream's own cap instead.
+        bodyTimeout: 0,
       });
       this.#log(req, res.statusCode, started);
       const contentType = String(res.headers['content-type'] ?? '');

@@ -285,6 +285,7 @@ export const adkEvent = snakeObject({
   turn_complete: z.boolean().nullish(),
   error_code: z.union([z.string(), z.number()]).nullish(),
   error_message: z.string().nullish(),
+  finish_reason: z.string().nullish().catch(undefined),
   error: z.unknown().optional(),
 });
 export type AdkEvent = z.infer<typeof adkEvent>;

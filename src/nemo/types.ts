@@ -34,8 +34,13 @@ export interface NemoClientOptions {
   rateLimitRetryMs: number;
   /** Cap of the render poll interval (config NEMO_RENDER_POLL_MS). */
   renderPollMaxMs: number;
-  /** Longest an edit stream may run. Default 15 min. */
+  /**
+   * Longest an edit stream may run. Default 15 min. It is the stream's only time limit: ADK sends no
+   * keep-alives and a tool may work silently for minutes, so no idle or body timeout applies.
+   */
   sseMaxDurationMs?: number;
+  /** Largest SSE event (or line) read from a stream, in bytes; a bigger one ends it as a protocol error. */
+  sseMaxEventBytes?: number;
   /** Network errors / 5xx on idempotent calls (GETs and cancel). Default { attempts: 3, baseMs: 250, maxMs: 4000 }. */
   retry?: RetryPolicy;
   dispatcher?: Dispatcher;

@@ -47,7 +47,7 @@ describe('run_sse, ADK style', () => {
     const frames = sseFrames(res.raw);
     expect(frames.every((f) => f === '' || JSON.parse(f))).toBe(true);
 
-    const events = contentEvents(res.raw);
+    const events = contentEvents(res.raw).filter((e) => Object.keys(e).length > 0);
     for (const event of events)
       expect(event).toMatchObject({ author: 'nemo_agent', invocationId: events[0].invocationId });
     const call = parts(events).find((p: Json) => p.functionCall)?.functionCall;
@@ -69,6 +69,51 @@ describe('run_sse, ADK style', () => {
     expect(texts.at(-1)).toBe(finals[0]);
     expect(partials.map((e) => e.content.parts[0].text).join('')).toBe(finals[0].content.parts[0].text);
     expect(finals[0].content.parts[0].text).toContain('Urban Dreams');
+  });
+
+  it('sends every shape a real ADK-JS 2.0 server sends', async () => {
+    const { token, sid } = await freshSession();
+    const events = contentEvents((await runSse(emu, token, sid, 'add a title "Urban Dreams"')).raw);
+    const model = events.filter((e) => e.content?.role === 'model');
+    // Bookkeeping fields on every ADK event; usage on the model's; ms timestamps (ADK-JS), not float seconds.
+    for (const e of events.filter((x) => x.author)) {
+      expect(e.actions).toMatchObject({ stateDelta: {}, requestedToolConfirmations: {} });
+      expect(e.longRunningToolIds).toEqual([]);
+      expect(Number.isInteger(e.timestamp) && e.timestamp > 1e12).toBe(true);
+    }
+    for (const e of model) expect(e.usageMetadata).toMatchObject({ totalTokenCount: expect.any(Number) });
+    // Partial thought chunks, then the whole thought in the call's event (several parts in one event).
+    const thoughts = model.filter((e) => e.content.parts[0].thought);
+    expect(thoughts.filter((e) => e.partial === true).length).toBe(2);
+    const callEvent = model.find((e) => e.content.parts.some((p: Json) => p.functionCall));
+    expect(callEvent.content.parts[0]).toMatchObject({ thought: true });
+    const chunks = thoughts.filter((e) => e.partial === true).map((e) => e.content.parts[0].text);
+    expect(callEvent.content.parts[0].text).toBe(chunks.join(''));
+    // The final text says partial: false and STOP; events with no content and `data: {}` come too.
+    const finalText = model.filter((e) => !e.content.parts[0].thought && e.content.parts[0].text).at(-1);
+    expect(finalText).toMatchObject({ partial: false, finishReason: 'STOP' });
+    expect(events.some((e) => e.author && !e.content && e.finishReason === 'STOP')).toBe(true);
+    expect(events.some((e) => Object.keys(e).length === 0)).toBe(true);
+  });
+
+  it('marks a generation call long-running, and can put thought + text + call in one event', async () => {
+    const { token, sid } = await freshSession();
+    const raw = (await runSse(emu, token, sid, 'generate a 5-second clip of waves #several-parts')).raw;
+    const first = contentEvents(raw).find((e) => e.content?.parts?.some((p: Json) => p.functionCall));
+    expect(first.content.parts.map((p: Json) => Object.keys(p).sort().join('+'))).toEqual([
+      'text+thought',
+      'text',
+      'functionCall',
+    ]);
+    expect(first.longRunningToolIds).toEqual([first.content.parts[2].functionCall.id]);
+  });
+
+  it('a no-text edit ends the way ADK-JS ends a model call with no parts: errorCode STOP', async () => {
+    emu.options.noTextRatio = 1;
+    const { token, sid } = await freshSession();
+    const events = contentEvents((await runSse(emu, token, sid, 'add lo-fi background music')).raw);
+    expect(events.at(-1)).toMatchObject({ errorCode: 'STOP', finishReason: 'STOP' });
+    expect(events.at(-1).errorMessage).toBeUndefined();
   });
 
   it('accepts camelCase keys', async () => {

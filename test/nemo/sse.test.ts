@@ -81,3 +81,44 @@ describe('sseEvents over a real HTTP answer with exact bytes', () => {
     expect(await collect(sseEvents(res.body))).toEqual(QUIRKY_EVENTS);
   });
 });
+
+describe('the largest SSE event', () => {
+  const LIMIT = 64;
+  const event = (payload: string) => `data: ${payload}\r\n\r\n`;
+  const small = event('{"type":"heartbeat"}'); // 28 bytes of line
+
+  it('passes events up to the bound, however the bytes are split and whatever line breaks end them', async () => {
+    const atLimit = `data: "${'x'.repeat(LIMIT - 8)}"`; // exactly LIMIT bytes of line
+    const text = `${small}${atLimit}\n\n${small.replaceAll('\r\n', '\r')}${small}`;
+    const bytes = new TextEncoder().encode(text);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const data = await collect(sseData(chunksOf(bytes, [cut]), { maxEventBytes: LIMIT }));
+      expect(data, `split at byte ${cut}`).toHaveLength(4);
+    }
+  });
+
+  it('counts every line of one event, so many short data lines cannot add up past it', async () => {
+    const lines = Array.from({ length: 10 }, () => 'data: 0123456789').join('\n');
+    const bytes = new TextEncoder().encode(`${lines}\n\n`);
+    await expect(collect(sseData(chunksOf(bytes, [7, 40]), { maxEventBytes: LIMIT }))).rejects.toMatchObject({
+      kind: 'protocol',
+      endpoint: 'run-sse',
+    });
+  });
+
+  it('ends the stream with a protocol error before a larger event is buffered whole', async () => {
+    const huge = new TextEncoder().encode(`${small}data: "${'y'.repeat(10 * LIMIT)}"\n\n`);
+    const cuts = Array.from({ length: 20 }, (_, i) => (i + 1) * 32);
+    const seen: string[] = [];
+    const read = async () => {
+      for await (const data of sseData(chunksOf(huge, cuts), { maxEventBytes: LIMIT })) seen.push(data);
+    };
+    await expect(read()).rejects.toMatchObject({ kind: 'protocol' });
+    expect(seen).toEqual(['{"type":"heartbeat"}']);
+  });
+
+  it('defaults to 1 MiB in the client', async () => {
+    const { DEFAULT_SSE_MAX_EVENT_BYTES } = await import('../../src/nemo/client.js');
+    expect(DEFAULT_SSE_MAX_EVENT_BYTES).toBe(1024 * 1024);
+  });
+});

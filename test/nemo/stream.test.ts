@@ -47,6 +47,7 @@ describe('sendMessage against the emulator', () => {
       user_id: 'me',
       session_id: chat.state.sessionId,
       new_message: { parts: [{ text: 'add some lo-fi music as BGM' }] },
+      streaming: true,
     });
     const state = await h.client.getState(chat.ref);
     expect(JSON.stringify(state.draft)).toMatch(/"tt":1/);

@@ -181,9 +181,15 @@ describe('edit stream trouble', () => {
     const h = await greeted();
     await withClip(h);
     await h.send('apply a cinematic look #stream-error');
-    expect(h.port.sent.at(-1)).toBe(
-      '⚠️ The video service ran into a problem with this edit. Check /status, then try again.',
-    );
+    // The error, then where the timeline stands (the tools ran before the agent failed); never "Done".
+    const last = h.port.sent.at(-1)!;
+    expect(
+      last.startsWith(
+        '⚠️ The video service ran into a problem with this edit. Check /status, then try again.\n\n',
+      ),
+    ).toBe(true);
+    expect(last).toMatch(/Timeline \(/);
+    expect(h.port.texts.some((text) => text.startsWith('✅ Done'))).toBe(false);
     expect(h.emulator.requestsTo('run-sse')).toHaveLength(1);
   });
 

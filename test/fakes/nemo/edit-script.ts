@@ -25,6 +25,8 @@ export interface EditPlan {
   streamError?: string;
   /** "#temporary-issue" in the message: the noise the real backend appends after a successful edit. */
   trailingNoise: boolean;
+  /** "#several-parts" in the message: the first call's event also holds a sentence (thought + text + call). */
+  leadIn?: string;
 }
 
 export interface PlanTiming {
@@ -142,6 +144,8 @@ export function planEdit(
     reply,
     streamError: message.includes('#stream-error') ? 'Agent failed while editing (simulated)' : undefined,
     trailingNoise: message.includes('#temporary-issue'),
+    ...(message.includes('#several-parts') &&
+      steps.length > 0 && { leadIn: 'On it: starting with the first change.' }),
   };
 }
 

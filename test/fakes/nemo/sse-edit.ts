@@ -70,17 +70,32 @@ async function streamPlan(
   const emit = (event: AgentEvent) =>
     stream.send(options.sseStyle === 'legacy' ? toLegacy(event) : toAdk(event, invocationId));
 
-  emit({ kind: 'thought', text: plan.thought });
+  // The thought streams in chunks; the whole of it rides with the first call, or stands alone without one.
+  const half = Math.ceil(plan.thought.length / 2);
+  emit({ kind: 'thought', text: plan.thought.slice(0, half), partial: true });
+  emit({ kind: 'thought', text: plan.thought.slice(half), partial: true });
+  emit({ kind: 'empty' });
+  if (plan.steps.length === 0) emit({ kind: 'thought', text: plan.thought, partial: false });
   // A test holding the gate keeps the edit "thinking" here, charged but with no change made yet.
   if (editGate.held) await stream.keepAliveUntil(editGate.passed(), options.heartbeatMs, lifetime.signal);
   await stream.pause(options.editDelayMs);
-  for (const step of plan.steps) {
+  for (const [index, step] of plan.steps.entries()) {
     // The backend finishes the job even when the client leaves; only closing the emulator stops it.
     if (lifetime.signal.aborted) return;
-    emit({ kind: 'call', id: step.id, name: step.name, args: step.args });
+    emit({
+      kind: 'call',
+      id: step.id,
+      name: step.name,
+      args: step.args,
+      longRunning: step.name === 'generate_video_with_seedance',
+      ...(index === 0 && { thought: plan.thought }),
+      ...(index === 0 && plan.leadIn && { text: plan.leadIn }),
+    });
     await stream.work(step.workMs, options.heartbeatMs);
     step.apply(session);
     emit({ kind: 'result', id: step.id, name: step.name, response: step.response });
+    // ADK's model call after a tool may end with no parts: a bare finish event.
+    if (index === 0) emit({ kind: 'finish', errorCodeStop: false });
     await stream.pause(options.editDelayMs);
   }
   if (plan.streamError) {
@@ -89,6 +104,8 @@ async function streamPlan(
   }
   if (!withText) {
     stream.keepAlive();
+    // How ADK-JS reports a last model call with no parts when not streaming: errorCode "STOP", no message.
+    emit({ kind: 'finish', errorCodeStop: true });
     return;
   }
   for (const chunk of chunkText(plan.reply)) {
