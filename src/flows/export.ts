@@ -37,6 +37,7 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
         .catch((error) => ctx.log.warn({ err: error }, 'render cancel failed'));
   };
   signal.addEventListener('abort', cancelRender, { once: true });
+  let finishing: Promise<void> | undefined;
   try {
     if (renderId) {
       ctx.log.info({ renderId }, 'resuming a render started before a restart');
@@ -64,7 +65,8 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
       return;
     }
     const outputUrl = done.outputUrl;
-    await progress.finish(t.rendered);
+    // Delivery starts at once: the "rendered" edit goes out beside the video, not before it.
+    finishing = progress.finish(t.rendered);
     // A job resumed after a restart has been running since the user asked, not since this owner took it.
     const since = job && job.record.phase !== 'queued' ? job.record.receivedAt : startedAt;
     const long = ctx.clock.now() - since >= ctx.progressIntervalMs;
@@ -95,6 +97,7 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
     const outcome = job
       ? await deliverOnce(ctx.store, job, send, { signal })
       : await send().then(() => 'sent');
+    await finishing;
     if (outcome !== 'sent') {
       ctx.log.info({ renderId }, 'the video was delivered already; not sending it again');
       return;
@@ -102,6 +105,7 @@ export async function exportFlow(ctx: FlowContext): Promise<void> {
     await ctx.store.updateChat(ctx.chatKey, { lastVideoUrl: outputUrl });
     ctx.metrics?.deliveries.inc({ platform: ctx.port.platform, mode: 'video' });
   } catch (error) {
+    await finishing; // the failure's edit lands after the "rendered" one, never under it
     await progress.finish(await describeFailure(ctx, error));
   } finally {
     clearInterval(actionTimer);

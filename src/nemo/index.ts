@@ -2,7 +2,8 @@
 export { NemoClient } from './client.js';
 export * from './errors.js';
 export { multipartBody, quoteParam } from './multipart.js';
-export { newRenderId, pollDelays } from './render.js';
+export { RenderPollSchedule } from './poll-schedule.js';
+export { newRenderId } from './render.js';
 export { skillHeaders } from './skill-headers.js';
 export { sseData, sseEvents } from './sse.js';
 export type * from './types.js';

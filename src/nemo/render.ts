@@ -1,7 +1,8 @@
 /**
- * Render ids and the render poll loop. The schedule starts at 2 s and grows ×1.5 up to the configured cap
- * (the seeds poll every 30 s; early polls catch short renders fast). A transient poll failure (network, 5xx,
- * timeout) does not end the wait: the next poll may well succeed.
+ * Render ids and the render poll loop. The schedule (poll-schedule.ts) tracks the progress the backend reports,
+ * closing in near completion, under the configured cap (the seeds poll every 30 s). A completed render returns
+ * at once so delivery starts. A transient poll failure (network, 5xx, timeout) does not end the wait: the next
+ * poll may well succeed.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -13,6 +14,7 @@ import {
   NemoTimeoutError,
 } from './errors.js';
 import { isTransient } from './http.js';
+import { RenderPollSchedule } from './poll-schedule.js';
 import type { RenderStatus } from './types.js';
 
 /** `render_<ms>_<random>`: a new one per attempt, since the backend refuses a reused id. */
@@ -27,15 +29,6 @@ export function isReusedRenderIdError(error: unknown): boolean {
   return /\bid\b/i.test(text) && /(already|duplicate|exists|in use|reused)/i.test(text);
 }
 
-/** Waits between polls: `startMs`, then ×`factor` each time, never above `maxMs`. */
-export function* pollDelays(maxMs: number, startMs = 2_000, factor = 1.5): Generator<number, never> {
-  let next = Math.min(startMs, maxMs);
-  for (;;) {
-    yield next;
-    next = Math.min(maxMs, next * factor);
-  }
-}
-
 export const DEFAULT_RENDER_TIMEOUT_MS = 30 * 60_000;
 
 export interface PollOptions {
@@ -47,6 +40,10 @@ export interface PollOptions {
   signal?: AbortSignal;
   onProgress?(status: RenderStatus): void;
   logger?: Logger;
+  /** The clock (tests inject one); elapsed time is the larger of its reading and the waits asked for. */
+  now?: () => number;
+  /** The shortest wait near completion (default 1 s, never above the cap). */
+  minIntervalMs?: number;
 }
 
 /**
@@ -57,9 +54,15 @@ export interface PollOptions {
 export async function pollRender(o: PollOptions): Promise<RenderStatus> {
   const endpoint = 'render-poll';
   const timeoutMs = o.timeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS;
-  const started = Date.now();
-  const delays = pollDelays(o.maxIntervalMs);
+  const now = o.now ?? Date.now;
+  const started = now();
+  const schedule = new RenderPollSchedule({
+    maxMs: o.maxIntervalMs,
+    ...(o.minIntervalMs !== undefined && { minMs: o.minIntervalMs }),
+  });
   let waited = 0;
+  // An injected fast `pause` moves no clock: time counts both, so the schedule and the timeout see the waits.
+  const elapsedMs = () => Math.max(now() - started, waited);
   let last: RenderStatus | undefined;
   for (;;) {
     if (o.signal?.aborted) throw new NemoAbortedError({ endpoint });
@@ -74,6 +77,7 @@ export async function pollRender(o: PollOptions): Promise<RenderStatus> {
       );
     }
     if (status) {
+      schedule.observe(elapsedMs(), status.progress);
       if (!last || last.status !== status.status || last.progress !== status.progress) o.onProgress?.(status);
       last = status;
       if (status.status === 'completed' || status.status === 'cancelled') return status;
@@ -85,9 +89,9 @@ export async function pollRender(o: PollOptions): Promise<RenderStatus> {
         });
       }
     }
-    const elapsed = Math.max(Date.now() - started, waited);
+    const elapsed = elapsedMs();
     if (elapsed >= timeoutMs) throw new NemoTimeoutError({ endpoint, timeoutMs });
-    const wait = Math.min(delays.next().value, timeoutMs - elapsed);
+    const wait = Math.min(schedule.next(), timeoutMs - elapsed);
     await o.pause(wait);
     waited += wait;
   }

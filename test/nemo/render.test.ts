@@ -5,7 +5,7 @@ import {
   NemoProtocolError,
   NemoRenderFailedError,
   NemoTimeoutError,
-  pollDelays,
+  RenderPollSchedule,
   type RenderStatus,
 } from '../../src/nemo/index.js';
 import { pollRender } from '../../src/nemo/render.js';
@@ -13,16 +13,16 @@ import { makeClip } from '../fixtures/media.js';
 import { type Chat, type Harness, startHarness } from './harness.js';
 import { fileSource } from './helpers.js';
 
-describe('the poll schedule', () => {
+describe('the poll schedule before progress shows a rate', () => {
   it('starts at 2 s and grows ×1.5 up to the cap', () => {
-    const delays = pollDelays(30_000);
-    const first = Array.from({ length: 9 }, () => delays.next().value);
+    const schedule = new RenderPollSchedule({ maxMs: 30_000 });
+    const first = Array.from({ length: 9 }, () => schedule.next());
     expect(first).toEqual([2000, 3000, 4500, 6750, 10125, 15187.5, 22781.25, 30000, 30000]);
   });
 
   it('never exceeds a cap below 2 s', () => {
-    const delays = pollDelays(500);
-    expect([delays.next().value, delays.next().value]).toEqual([500, 500]);
+    const schedule = new RenderPollSchedule({ maxMs: 500 });
+    expect([schedule.next(), schedule.next()]).toEqual([500, 500]);
   });
 });
 

@@ -22,7 +22,7 @@ function makeProject(): string {
   mkdirSync(join(root, 'adapters'));
   writeFileSync(
     join(root, 'src', 'greet.ts'),
-    'export const greet = (name: string): string => `hi ${name}`;\n',
+    "export const greet = (name: string): string => 'hi ' + name;\n",
   );
   writeFileSync(
     join(root, 'adapters', 'main.ts'),
