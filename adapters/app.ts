@@ -63,6 +63,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     skill: { source: profile.name, version: profile.version, platform: config.nemo.platform },
     rateLimitRetryMs: config.nemo.rateLimitRetryMs,
     renderPollMaxMs: config.nemo.renderPollMs,
+    maxResponseBytes: config.nemo.maxResponseBytes,
     logger: log.child({ component: 'nemo' }),
     observer: nemoObserver(metrics),
   });
@@ -70,6 +71,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Filled as the adapters are made: how a job taken over from a dead process reaches its chat.
   const ports = new PlatformPorts();
   const bot = createBot({
+    limits: config.limits,
     nemo,
     store,
     log,

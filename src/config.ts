@@ -31,6 +31,15 @@ const positiveMs = (fallback: number) =>
       .positive('a positive number of milliseconds'),
   );
 
+const positiveCount = (fallback: number, what: string) =>
+  z.preprocess(
+    (v) => (v === '' || v === undefined ? fallback : v),
+    z.coerce
+      .number(`a whole number of ${what}`)
+      .int(`a whole number of ${what}`)
+      .positive(`a positive number of ${what}`),
+  );
+
 /** Every variable the bot reads, as DESIGN.md lists them. */
 export const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalString,
@@ -83,6 +92,10 @@ export const envSchema = z.object({
   NEMO_RENDER_POLL_MS: positiveMs(30_000),
   NEMO_RATE_LIMIT_RETRY_MS: positiveMs(30_000),
   PROGRESS_INTERVAL_MS: positiveMs(120_000),
+  NEMO_MAX_RESPONSE_BYTES: positiveCount(16 * 1024 * 1024, 'bytes'),
+  MAX_CONCURRENT_DOWNLOADS: positiveCount(8, 'downloads'),
+  MAX_QUEUED_JOBS_PER_CHAT: positiveCount(5, 'jobs'),
+  MAX_MESSAGES_PER_USER_PER_MINUTE: positiveCount(20, 'messages'),
   HTTP_PORT: z.preprocess(
     (v) => (v === '' || v === undefined ? 8080 : v),
     z.coerce.number().int().min(0, 'a port from 0 to 65535').max(65535, 'a port from 0 to 65535'),
@@ -112,8 +125,16 @@ export interface Config {
     platform: SkillPlatform;
     renderPollMs: number;
     rateLimitRetryMs: number;
+    /** Most bytes read from one non-streaming answer; a bigger one is refused, not buffered. */
+    maxResponseBytes: number;
   };
   progressIntervalMs: number;
+  /** Bounds that keep one process, one chat or one user from taking everything. */
+  limits: {
+    concurrentDownloads: number;
+    queuedJobsPerChat: number;
+    messagesPerUserPerMinute: number;
+  };
   redisUrl?: string;
   httpPort: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -169,8 +190,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       platform: e.NEMO_SKILL_PLATFORM,
       renderPollMs: e.NEMO_RENDER_POLL_MS,
       rateLimitRetryMs: e.NEMO_RATE_LIMIT_RETRY_MS,
+      maxResponseBytes: e.NEMO_MAX_RESPONSE_BYTES,
     },
     progressIntervalMs: e.PROGRESS_INTERVAL_MS,
+    limits: {
+      concurrentDownloads: e.MAX_CONCURRENT_DOWNLOADS,
+      queuedJobsPerChat: e.MAX_QUEUED_JOBS_PER_CHAT,
+      messagesPerUserPerMinute: e.MAX_MESSAGES_PER_USER_PER_MINUTE,
+    },
     redisUrl: e.REDIS_URL,
     httpPort: e.HTTP_PORT,
     logLevel: e.LOG_LEVEL,

@@ -37,6 +37,11 @@ export function* pollDelays(maxMs: number, startMs = 2_000, factor = 1.5): Gener
 }
 
 export const DEFAULT_RENDER_TIMEOUT_MS = 30 * 60_000;
+/**
+ * Polls that fail in a row (5xx, network, timeout) before the wait is given up with the last error: one
+ * failed poll is weather, five are an outage the user should hear about rather than wait 30 minutes on.
+ */
+export const MAX_FAILED_POLLS_IN_A_ROW = 5;
 
 export interface PollOptions {
   renderId: string;
@@ -61,13 +66,15 @@ export async function pollRender(o: PollOptions): Promise<RenderStatus> {
   const delays = pollDelays(o.maxIntervalMs);
   let waited = 0;
   let last: RenderStatus | undefined;
+  let failedInARow = 0;
   for (;;) {
     if (o.signal?.aborted) throw new NemoAbortedError({ endpoint });
     let status: RenderStatus | undefined;
     try {
       status = await o.poll();
+      failedInARow = 0;
     } catch (error) {
-      if (!isTransient(error)) throw error;
+      if (!isTransient(error) || ++failedInARow >= MAX_FAILED_POLLS_IN_A_ROW) throw error;
       o.logger?.debug(
         { endpoint, renderId: o.renderId, kind: (error as NemoError).kind },
         'render poll failed; polling on',

@@ -36,6 +36,8 @@ export interface NemoClientOptions {
   renderPollMaxMs: number;
   /** Longest an edit stream may run. Default 15 min. */
   sseMaxDurationMs?: number;
+  /** Most bytes read from one non-streaming answer (config NEMO_MAX_RESPONSE_BYTES). Default 16 MiB. */
+  maxResponseBytes?: number;
   /** Network errors / 5xx on idempotent calls (GETs and cancel). Default { attempts: 3, baseMs: 250, maxMs: 4000 }. */
   retry?: RetryPolicy;
   dispatcher?: Dispatcher;
