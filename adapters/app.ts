@@ -100,6 +100,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     renderPollMaxMs: localEngine ? Math.min(config.nemo.renderPollMs, 2000) : config.nemo.renderPollMs,
     sseMaxDurationMs: config.nemo.editMaxMs,
     sseMaxEventBytes: config.nemo.sseMaxEventBytes,
+    maxResponseBytes: config.nemo.maxResponseBytes,
     logger: log.child({ component: 'nemo' }),
     observer: nemoObserver(metrics),
   });
@@ -111,6 +112,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Filled as the adapters are made: how a job taken over from a dead process reaches its chat.
   const ports = new PlatformPorts();
   const bot = createBot({
+    limits: config.limits,
     nemo,
     store,
     log,

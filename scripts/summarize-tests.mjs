@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2];
+// A nonzero second argument: a check after vitest (the faults report) failed; it counts as one failure.
+const extraFailures = process.argv[3] && process.argv[3] !== '0' ? 1 : 0;
 let report;
 try {
   report = JSON.parse(readFileSync(file, 'utf8'));
@@ -13,6 +15,6 @@ try {
 const brokenSuites = report.testResults.filter(
   (r) => r.status === 'failed' && r.assertionResults.length === 0,
 ).length;
-const failed = report.numFailedTests + brokenSuites;
+const failed = report.numFailedTests + brokenSuites + extraFailures;
 const skipped = report.numPendingTests + report.numTodoTests;
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

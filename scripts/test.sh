@@ -39,9 +39,16 @@ npx tsc --noEmit
 npx biome check .
 
 results="$(mktemp -d)/vitest.json"
+# Figures of the property tests, the fault matrix and the bounds, and every log line, for test/FAULTS.md.
+FAULT_RESULTS_DIR="$(mktemp -d)"
+export FAULT_RESULTS_DIR
 set +e
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results"
 status=$?
+# Renders test/FAULTS.md and scans the logs for secrets; a nonzero count fails the run as one more failure.
+node scripts/faults-report.mjs "$FAULT_RESULTS_DIR" test/FAULTS.md
+report=$?
 set -e
-node scripts/summarize-tests.mjs "$results"
+[ $report -ne 0 ] && status=1
+node scripts/summarize-tests.mjs "$results" "$report"
 exit $status

@@ -11,6 +11,8 @@ import type { AccessConfig } from './config.js';
 import { chatLockFrom } from './conversation/chat-lock.js';
 import { ChatQueue } from './conversation/chat-queue.js';
 import { type Clock, Connections } from './conversation/connection.js';
+import { DownloadSlots } from './conversation/download-slots.js';
+import { FloodGuard } from './conversation/flood-guard.js';
 import { askForFileFlow, cancelFlow, newProjectFlow } from './flows/commands.js';
 import { connectFlow } from './flows/connect.js';
 import type { FlowContext, FlowServices } from './flows/context.js';
@@ -61,6 +63,17 @@ export interface BotDeps {
   ports?: PortDirectory;
   /** Who may use the bot and spend (ALLOWED_*, ADMIN_USERS, GROUP_SPENDERS, daily edits); default: everyone. */
   access?: AccessConfig;
+  /** Bounds (config MAX_*); each unset one is unbounded. */
+  limits?: BotLimits;
+}
+
+export interface BotLimits {
+  /** Platform downloads at once in this process. */
+  concurrentDownloads?: number;
+  /** Jobs one chat may have waiting; past it the new one is refused with "you have N jobs waiting". */
+  queuedJobsPerChat?: number;
+  /** Messages one user may send per minute before the bot stops answering them. */
+  messagesPerUserPerMinute?: number;
 }
 
 export interface Bot {
@@ -129,6 +142,10 @@ export function createBot(deps: BotDeps): Bot {
       }),
     },
   );
+  const limits = deps.limits ?? {};
+  const downloads = new DownloadSlots(limits.concurrentDownloads ?? Number.POSITIVE_INFINITY);
+  const flood = new FloodGuard(limits.messagesPerUserPerMinute ?? Number.POSITIVE_INFINITY, clock);
+  const maxWaiting = limits.queuedJobsPerChat ?? Number.POSITIVE_INFINITY;
   // Messages of one chat are taken in arrival order up to the point their work is queued (or answered), so
   // "upload, then edit, then export" sent quickly run in that order. The work itself does not hold the line.
   const intake = new Map<string, Promise<unknown>>();
@@ -231,9 +248,9 @@ export function createBot(deps: BotDeps): Bot {
       deps.metrics?.runningJobs.inc({ kind: intent.kind });
       try {
         await run(job, async () => {
-          const uploaded = await uploadFlow(job, ctx.message.attachments, {
-            followedByEdit: Boolean(intent.then),
-          });
+          const uploaded = await downloads.run(() =>
+            uploadFlow(job, ctx.message.attachments, { followedByEdit: Boolean(intent.then) }),
+          );
           if (!uploaded || !intent.then || signal.aborted) return;
           captionSent = true;
           await editFlow(job, intent.then);
@@ -298,6 +315,11 @@ export function createBot(deps: BotDeps): Bot {
       default:
         break;
     }
+    const waiting = queue.waitingCount(ctx.chatKey);
+    if (waiting >= maxWaiting) {
+      await ctx.port.sendText(ctx.chat, ctx.t.tooManyWaiting(waiting), { replyTo: ctx.message.id });
+      return {};
+    }
     const { ahead, done } = enqueue(ctx, intent as QueuedIntent);
     if (ahead > 0) await ctx.port.sendText(ctx.chat, ctx.t.queued(ahead), { replyTo: ctx.message.id });
     return { queued: done };
@@ -318,6 +340,10 @@ export function createBot(deps: BotDeps): Bot {
       const intent = route(message);
       deps.metrics?.updates.inc({ platform: message.chat.platform, intent: intent.kind });
       if (intent.kind === 'ignore') return;
+      if (!flood.admit(`${message.chat.platform}:${message.sender.id}`)) {
+        log.debug({ senderId: message.sender.id }, 'over the messages-per-minute limit; not answering');
+        return;
+      }
       const current = ctx;
       // The message takes its place in the chat's line before the first await, so an adapter may hand
       // messages over without waiting for earlier ones to finish (a /cancel must not wait behind its job).

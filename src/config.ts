@@ -86,6 +86,14 @@ function decodeKey(text: string): Buffer | undefined {
   }
   return undefined;
 }
+const positiveCount = (fallback: number, what: string) =>
+  z.preprocess(
+    (v) => (v === '' || v === undefined ? fallback : v),
+    z.coerce
+      .number(`a whole number of ${what}`)
+      .int(`a whole number of ${what}`)
+      .positive(`a positive number of ${what}`),
+  );
 
 /** Every variable the bot reads, as DESIGN.md lists them. */
 export const envSchema = z.object({
@@ -163,6 +171,10 @@ export const envSchema = z.object({
       .int('a whole number of bytes')
       .min(4096, 'at least 4096 bytes'),
   ),
+  NEMO_MAX_RESPONSE_BYTES: positiveCount(16 * 1024 * 1024, 'bytes'),
+  MAX_CONCURRENT_DOWNLOADS: positiveCount(8, 'downloads'),
+  MAX_QUEUED_JOBS_PER_CHAT: positiveCount(5, 'jobs'),
+  MAX_MESSAGES_PER_USER_PER_MINUTE: positiveCount(20, 'messages'),
   HTTP_PORT: z.preprocess(
     (v) => (v === '' || v === undefined ? 8080 : v),
     z.coerce.number().int().min(0, 'a port from 0 to 65535').max(65535, 'a port from 0 to 65535'),
@@ -226,6 +238,8 @@ export interface Config {
     editMaxMs: number;
     /** Largest SSE event read from an edit's stream. */
     sseMaxEventBytes: number;
+    /** Most bytes read from one non-streaming answer; a bigger one is refused, not buffered. */
+    maxResponseBytes: number;
   };
   progressIntervalMs: number;
   /** Leases of durable jobs (Redis only): how soon a dead process's work is taken over. */
@@ -242,6 +256,12 @@ export interface Config {
     maxBytes: number;
     workers: number;
     preset: (typeof X264_PRESETS)[number];
+  };
+  /** Bounds that keep one process, one chat or one user from taking everything. */
+  limits: {
+    concurrentDownloads: number;
+    queuedJobsPerChat: number;
+    messagesPerUserPerMinute: number;
   };
   redisUrl?: string;
   httpPort: number;
@@ -324,6 +344,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       rateLimitRetryMs: e.NEMO_RATE_LIMIT_RETRY_MS,
       editMaxMs: e.NEMO_EDIT_MAX_MS,
       sseMaxEventBytes: e.NEMO_SSE_MAX_EVENT_BYTES,
+      maxResponseBytes: e.NEMO_MAX_RESPONSE_BYTES,
     },
     progressIntervalMs: e.PROGRESS_INTERVAL_MS,
     jobs: {
@@ -341,6 +362,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             preset: e.LOCAL_ENGINE_PRESET,
           }
         : undefined,
+    limits: {
+      concurrentDownloads: e.MAX_CONCURRENT_DOWNLOADS,
+      queuedJobsPerChat: e.MAX_QUEUED_JOBS_PER_CHAT,
+      messagesPerUserPerMinute: e.MAX_MESSAGES_PER_USER_PER_MINUTE,
+    },
     redisUrl: e.REDIS_URL,
     httpPort: e.HTTP_PORT,
     logLevel: e.LOG_LEVEL,

@@ -105,6 +105,8 @@ export interface Texts {
   }): string;
   apology: string;
   queued(ahead: number): string;
+  /** Past MAX_QUEUED_JOBS_PER_CHAT: the new job is refused. */
+  tooManyWaiting(waiting: number): string;
   credits(c: { available: number; frozen: number; total: number }): string;
   stateEmpty(example: string): string;
   // edits
@@ -199,6 +201,8 @@ const en: Texts = {
     ].join('\n\n'),
   apology: 'Sorry — something went wrong on my side. Please try again.',
   queued: (ahead) => `Queued — ${ahead} job${ahead === 1 ? '' : 's'} ahead of yours.`,
+  tooManyWaiting: (n) =>
+    `You have ${n} job${n === 1 ? '' : 's'} waiting. Let ${n === 1 ? 'it' : 'them'} finish (or /cancel) before sending more.`,
   credits: ({ available, frozen, total }) =>
     `Credits: ${available} available, ${frozen} held by running jobs, ${total} total.`,
   stateEmpty: (example) =>
@@ -339,6 +343,7 @@ const zh: Texts = {
     ].join('\n\n'),
   apology: '抱歉，我这边出了点问题，请再试一次。',
   queued: (ahead) => `已排队——前面还有 ${ahead} 个任务。`,
+  tooManyWaiting: (n) => `你有 ${n} 个任务在排队。请等它们完成（或用 /cancel 取消）后再发送。`,
   credits: ({ available, frozen, total }) =>
     `积分：可用 ${available}，冻结 ${frozen}（进行中的任务），共 ${total}。`,
   stateEmpty: (example) => `时间线是空的。发送视频或图片，或描述你想要的视频，例如“${example}”。`,

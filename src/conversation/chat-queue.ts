@@ -66,6 +66,11 @@ export class ChatQueue {
     return { ahead, done };
   }
 
+  /** Jobs of this chat waiting their turn (the running one not counted). */
+  waitingCount(key: string): number {
+    return this.lines.get(key)?.waiting.length ?? 0;
+  }
+
   /** True while a job runs or waits in this chat. */
   isBusy(key: string): boolean {
     return this.lines.has(key);

@@ -84,6 +84,7 @@ export class NemoClient {
       baseUrl: this.#base,
       defaultHeaders: skillHeaders(options.skill),
       timeoutMs: options.requestTimeoutMs ?? 30_000,
+      maxResponseBytes: options.maxResponseBytes ?? 16 * 1024 * 1024,
       retry: options.retry ?? { attempts: 3, baseMs: 250, maxMs: 4_000 },
       sleep: options.sleep ?? defaultSleep,
       logger: this.#log,

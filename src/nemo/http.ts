@@ -62,6 +62,8 @@ export interface NemoHttpOptions {
   baseUrl: string;
   defaultHeaders: Record<string, string>;
   timeoutMs: number;
+  /** Most bytes read from one non-streaming answer; past it the answer is dropped and the call fails. */
+  maxResponseBytes: number;
   retry: RetryPolicy;
   sleep: SleepFn;
   logger: Logger;
@@ -214,6 +216,32 @@ export function interpretAnswer(
   return { data: envelope.data, body: envelope.body };
 }
 
+/**
+ * The body as text, reading at most `maxBytes`: a bigger answer (announced or not) is dropped at once and
+ * fails as a protocol error, so a broken proxy streaming gigabytes cannot fill the memory. Not retried.
+ */
+async function readBounded(
+  endpoint: EndpointName,
+  res: Dispatcher.ResponseData,
+  maxBytes: number,
+): Promise<string> {
+  const tooLarge = () => new NemoProtocolError(`the answer is larger than ${maxBytes} bytes`, { endpoint });
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    res.body.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    // Leaving the loop destroys the body: undici closes the connection instead of reading on.
+    if (total > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 function isStreamedBody(body: object): body is StreamedBody {
   return (
     typeof (body as StreamedBody).stream === 'function' &&
@@ -268,7 +296,7 @@ export class NemoHttp {
       this.#log(req, res.statusCode, started);
       const contentType = String(res.headers['content-type'] ?? '');
       if (res.statusCode === 200 && !contentType.includes('json')) return res.body;
-      const text = await res.body.text();
+      const text = await readBounded(req.endpoint, res, this.#o.maxResponseBytes);
       interpretAnswer(req.endpoint, res.statusCode, res.headers, text, { token: req.token });
       throw new NemoProtocolError('expected an event stream, got JSON', { endpoint: req.endpoint });
     } catch (error) {
@@ -298,7 +326,7 @@ export class NemoHttp {
         ...this.#requestInit(req, deadline),
         signal: req.signal ? AbortSignal.any([req.signal, deadline.signal]) : deadline.signal,
       });
-      const text = await res.body.text();
+      const text = await readBounded(req.endpoint, res, this.#o.maxResponseBytes);
       this.#log(req, res.statusCode, started);
       return interpretAnswer(req.endpoint, res.statusCode, res.headers, text, {
         allowBare: req.allowBare,

@@ -30,6 +30,11 @@ export function isReusedRenderIdError(error: unknown): boolean {
 }
 
 export const DEFAULT_RENDER_TIMEOUT_MS = 30 * 60_000;
+/**
+ * Polls that fail in a row (5xx, network, timeout) before the wait is given up with the last error: one
+ * failed poll is weather, five are an outage the user should hear about rather than wait 30 minutes on.
+ */
+export const MAX_FAILED_POLLS_IN_A_ROW = 5;
 
 export interface PollOptions {
   renderId: string;
@@ -64,13 +69,15 @@ export async function pollRender(o: PollOptions): Promise<RenderStatus> {
   // An injected fast `pause` moves no clock: time counts both, so the schedule and the timeout see the waits.
   const elapsedMs = () => Math.max(now() - started, waited);
   let last: RenderStatus | undefined;
+  let failedInARow = 0;
   for (;;) {
     if (o.signal?.aborted) throw new NemoAbortedError({ endpoint });
     let status: RenderStatus | undefined;
     try {
       status = await o.poll();
+      failedInARow = 0;
     } catch (error) {
-      if (!isTransient(error)) throw error;
+      if (!isTransient(error) || ++failedInARow >= MAX_FAILED_POLLS_IN_A_ROW) throw error;
       o.logger?.debug(
         { endpoint, renderId: o.renderId, kind: (error as NemoError).kind },
         'render poll failed; polling on',

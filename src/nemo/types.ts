@@ -41,6 +41,8 @@ export interface NemoClientOptions {
   sseMaxDurationMs?: number;
   /** Largest SSE event (or line) read from a stream, in bytes; a bigger one ends it as a protocol error. */
   sseMaxEventBytes?: number;
+  /** Most bytes read from one non-streaming answer (config NEMO_MAX_RESPONSE_BYTES). Default 16 MiB. */
+  maxResponseBytes?: number;
   /** Network errors / 5xx on idempotent calls (GETs and cancel). Default { attempts: 3, baseMs: 250, maxMs: 4000 }. */
   retry?: RetryPolicy;
   dispatcher?: Dispatcher;

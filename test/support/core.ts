@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { inject } from 'vitest';
 import { SealedStore } from '../../src/access/sealed-store.js';
 import { TokenSealer } from '../../src/access/sealer.js';
-import { type Bot, createBot } from '../../src/bot.js';
+import { type Bot, type BotLimits, createBot } from '../../src/bot.js';
 import type { AccessConfig, SkillName } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { NemoClient } from '../../src/nemo/index.js';
@@ -16,6 +16,7 @@ import { profileFor, type SkillProfile } from '../../src/profiles.js';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/store.js';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../fakes/nemo/emulator.js';
+import { knownSecrets } from './recording-port.js';
 
 export interface CoreOptions {
   /** Emulator options over fast test defaults (renders of 100 ms a step, every edit answering). */
@@ -37,6 +38,11 @@ export interface CoreOptions {
   /** Client timings: the cap of the render poll, and the wait before the retry after a 429. */
   renderPollMaxMs?: number;
   rateLimitRetryMs?: number;
+  /** Per-call deadline of the client (default 30 s), and its cap on one answer's size (default 16 MiB). */
+  requestTimeoutMs?: number;
+  maxResponseBytes?: number;
+  /** Bounds of the bot (unbounded by default, as tests send many messages from one user). */
+  limits?: BotLimits;
   /** Values the log must scrub besides token-shaped strings (a platform token in a test). */
   knownSecrets?: string[];
 }
@@ -91,6 +97,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     rateLimitRetryMs: options.rateLimitRetryMs ?? 50,
     renderPollMaxMs: options.renderPollMaxMs ?? 200,
     retry: { attempts: 2, baseMs: 5, maxMs: 20 },
+    ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+    ...(options.maxResponseBytes !== undefined && { maxResponseBytes: options.maxResponseBytes }),
     logger: log.child({ component: 'nemo' }),
   });
   const bot = createBot({
@@ -102,6 +110,7 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     progressIntervalMs: options.progressIntervalMs ?? 200,
     editMaxDurationMs: options.editMaxDurationMs,
     ...(options.access ? { access: options.access } : {}),
+    ...(options.limits && { limits: options.limits }),
   });
   return {
     emulator,
@@ -112,6 +121,8 @@ export async function startCore(options: CoreOptions): Promise<Core> {
     log,
     logLines,
     async close() {
+      // Issued tokens join the suite's secrets scan (test/setup/capture-logs.ts).
+      for (const token of emulator.tokens.keys()) knownSecrets.add(token);
       await bot.close();
       await store.close();
       if (!options.sharedEmulator) await emulator.close();

@@ -62,6 +62,16 @@ export interface Fault {
   dropAfterEvents?: number;
   /** Destroy the socket before answering. */
   resetConnection?: boolean;
+  /** Never answer: hold the request until the client gives up and closes it (a client-side timeout). */
+  hang?: boolean;
+  /** The normal answer with its full Content-Length announced, cut at half its body by a socket reset. */
+  resetMidBody?: boolean;
+  /** An HTML error page with this HTTP status, as a proxy in front of the backend serves it. */
+  htmlErrorPage?: number;
+  /** The normal answer, labelled with this Content-Type instead of its own. */
+  contentType?: string;
+  /** HTTP 200 `application/json` whose body never ends as JSON: this many bytes, written as the client reads. */
+  hugeBodyBytes?: number;
 }
 
 export interface RecordedRequest {
@@ -73,6 +83,8 @@ export interface RecordedRequest {
   body?: unknown;
   /** Upload requests only: bytes received (the bytes themselves are never kept). */
   bodyBytes?: number;
+  /** hugeBodyBytes faults only: answer bytes the client took before it closed the connection. */
+  answerBytes?: number;
   at: number;
 }
 
