@@ -4,6 +4,7 @@
  * answer is a sendMessage that replies to the user's message, as both the real and the bare bot do.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { User } from 'grammy/types';
 import { type FakeTelegram, type RecordedCall, startFakeTelegram } from '../../test/fakes/telegram/server.js';
 import { MB } from './stats.js';
 
@@ -70,7 +71,7 @@ export async function startTelegramDriver(options: { local?: boolean } = {}) {
     const latenciesMs: number[] = [];
     const answered: Promise<void>[] = [];
     const updates = messages.map(({ chatId, text }) => {
-      const update = fake.textMessage({ chatId, text });
+      const update = fake.textMessage({ chatId, text, from: userOf(chatId) });
       const message = (update as { message: { message_id: number } }).message;
       return { chatId, messageId: message.message_id, update };
     });
@@ -147,3 +148,8 @@ export async function startTelegramDriver(options: { local?: boolean } = {}) {
 }
 
 export type TelegramDriver = Awaited<ReturnType<typeof startTelegramDriver>>;
+
+/** Each private chat is its own user, as on Telegram (the chat id is the user's id). */
+export function userOf(chatId: number): User {
+  return { id: chatId, is_bot: false, first_name: `User ${chatId}`, language_code: 'en' };
+}

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProbeReading } from '../lib/process-probe.js';
 import type { BenchRedis } from '../lib/redis-server.js';
 import { withStack } from '../lib/stack.js';
+import { userOf } from '../lib/telegram-driver.js';
 
 export interface ConcurrencySettings {
   chats: number;
@@ -60,7 +61,8 @@ export async function runConcurrency(
       chatIds.map((chatId) => ({ chatId, text: 'credits' })),
       { answersPerUpdate: 2 },
     );
-    for (const chatId of chatIds) telegram.fake.pushUpdate(telegram.fake.textMessage({ chatId, text: EDIT }));
+    for (const chatId of chatIds)
+      telegram.fake.pushUpdate(telegram.fake.textMessage({ chatId, text: EDIT, from: userOf(chatId) }));
     const streamsOpen = await settledOpenStreams(() => bot.call<number>('open-streams'), settings.chats);
     await bot.probeReset();
     await sleep(settings.seconds * 1000);

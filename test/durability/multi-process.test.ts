@@ -87,7 +87,9 @@ describe('two bot processes on one Redis, webhook mode', () => {
   let nextUpdateId = 500_000;
 
   function compose(chatId: number, kind: Kind, text: string, twice: boolean): Sent {
-    const update = { ...telegram.textMessage({ chatId, text }), update_id: nextUpdateId++ } as Update;
+    // Each private chat is its own user, as on Telegram: one user's 200 messages would be a flood.
+    const from = { id: chatId, is_bot: false, first_name: `User ${chatId}` };
+    const update = { ...telegram.textMessage({ chatId, text, from }), update_id: nextUpdateId++ } as Update;
     const message = update.message!;
     const item = { chatId, kind, text, update, message, twice };
     sent.push(item);

@@ -20,7 +20,14 @@ export async function startReadyBot(
   httpPort?: number,
 ): Promise<RunningBot> {
   const port = httpPort ?? (await freePort());
-  const bot = startBotProcess({ LOG_LEVEL: 'warn', ...env, HTTP_PORT: String(port) });
+  const bot = startBotProcess({
+    LOG_LEVEL: 'warn',
+    // The fake's messages all come from one test user, across up to 20 chats within seconds: above the
+    // per-user flood bound, which these tests do not measure (test/faults/bounds.test.ts does).
+    MAX_MESSAGES_PER_USER_PER_MINUTE: '10000',
+    ...env,
+    HTTP_PORT: String(port),
+  });
   await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200, {
     deadline,
     what: `the bot on port ${port} to be ready (/healthz 200)`,
